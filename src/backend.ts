@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { register } from 'node:module';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+
+/** The tfjs backends optimix runs on: `wasm` (default, SIMD build) or `cpu` (fallback). */
+export type BackendName = 'wasm' | 'cpu';
+
+export interface ReadyOptions {
+  /** Backend to select; default `'wasm'`, falling back to `'cpu'` with a warning. */
+  readonly backend?: BackendName;
+  /** Called with a message when the requested backend cannot start and `cpu` is used. */
+  readonly onFallback?: (message: string) => void;
+}
+
+let gradientsLoaded: Promise<void> | undefined;
+const kernelInstallers: Array<(backend: BackendName) => void> = [];
+
+/** Registers a function that installs extra kernels when a backend is selected (used by src/kernels). */
+export function onBackendReady(install: (backend: BackendName) => void): void {
+  kernelInstallers.push(install);
+}
+
+/**
+ * Loads tfjs-core's gradient definitions, which its Node bundle does not register.
+ * They live in tfjs-core's ESM sources, whose imports have no extensions, so a
+ * resolution hook (tfjsResolveHook.mjs) is installed first; this works under tsx,
+ * vitest and plain `node` alike. Idempotent.
+ */
+function loadGradients(): Promise<void> {
+  gradientsLoaded ??= (async () => {
+    if (tf.getGradient('Square') === undefined) {
+      register(new URL('./tfjsResolveHook.mjs', import.meta.url).href);
+      await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
+    }
+  })();
+  return gradientsLoaded;
+}
+
+/** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
+export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
+  const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
+  await loadGradients();
+  let chosen: BackendName = wanted;
+  if (tf.getBackend() !== wanted) {
+    let ok = false;
+    try {
+      ok = await tf.setBackend(wanted);
+    } catch {
+      ok = false;
+    }
+    if (!ok) {
+      const message = `optimix: the '${wanted}' backend could not start; falling back to 'cpu' (expect 10–50× slower training).`;
+      (options.onFallback ?? ((m: string) => console.warn(m)))(message);
+      await tf.setBackend('cpu');
+      chosen = 'cpu';
+    }
+  }
+  await tf.ready();
+  for (const install of kernelInstallers) install(chosen);
+  return chosen;
+}
