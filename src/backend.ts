@@ -42,6 +42,7 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;
+  const handlersBefore = new Set<unknown>([...process.listeners('uncaughtException'), ...process.listeners('unhandledRejection')]);
   if (tf.getBackend() !== wanted) {
     let ok = false;
     try {
@@ -57,6 +58,10 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
     }
   }
   await tf.ready();
+  // The WASM module (Emscripten) installs process handlers that rethrow every uncaught error and print its whole
+  // minified source with it; remove them so errors read normally.
+  for (const l of process.listeners('uncaughtException')) if (!handlersBefore.has(l)) process.removeListener('uncaughtException', l);
+  for (const l of process.listeners('unhandledRejection')) if (!handlersBefore.has(l)) process.removeListener('unhandledRejection', l);
   for (const install of kernelInstallers) install(chosen);
   return chosen;
 }

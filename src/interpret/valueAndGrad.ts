@@ -1,0 +1,26 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { LossError } from '../errors.js';
+import type { Batch, LossFn } from '../model.js';
+import type { Tree } from '../tree.js';
+
+/** checkLoss(y): y must be a float32 scalar tensor; otherwise a LossError saying what came back. */
+export function checkLoss(y: unknown): tf.Scalar {
+  if (!(y instanceof tf.Tensor)) throw new LossError(`loss(params, batch) must return a scalar tensor, got ${typeof y}`);
+  if (y.rank !== 0) throw new LossError(`loss(params, batch) must return a scalar (rank-0) tensor, got shape [${y.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
+  if (y.dtype !== 'float32') throw new LossError(`loss(params, batch) must return a float32 scalar, got dtype ${y.dtype}`);
+  return y as tf.Scalar;
+}
+
+/** valueAndGrad(loss, params, batch): L(w; B) and ∇_w L(w; B) as a tree named like params (zeros for leaves the loss does not use). */
+export function valueAndGrad(loss: LossFn, params: Tree, batch: Batch): { readonly value: tf.Scalar; readonly grads: Tree } {
+  const names = Object.keys(params);
+  const xs = names.map((n) => params[n] as tf.Tensor);
+  const f = (): tf.Scalar => checkLoss(loss(params, batch));
+  const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
+  const out: Record<string, tf.Tensor> = {};
+  names.forEach((n, i) => {
+    const g = grads[i];
+    out[n] = g === undefined || g === null ? tf.zerosLike(xs[i] as tf.Tensor) : g;
+  });
+  return { value: value as tf.Scalar, grads: out };
+}

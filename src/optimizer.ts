@@ -1,0 +1,126 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { NonFiniteError, OptimixError } from './errors.js';
+import { combine, evaluate, type Evaluation, type SourceState } from './interpret/evaluate.js';
+import type { Batch, LossFn } from './model.js';
+import { fold, isKey, key as rootKey, type Key } from './random.js';
+import type { ResolvedSource } from './source/resolved.js';
+import { resolve, statefulPaths } from './source/resolve.js';
+import type { GradientSource } from './source/types.js';
+import { checkParams, checkStructure } from './structure.js';
+import type { AnyTransformation, State } from './transform/types.js';
+import { zerosLike, type Tree } from './tree.js';
+
+/** The state of an optimizer: step count, random key, the transform's state and the source's state. Plain data. */
+export interface OptimizerState {
+  readonly count: number;
+  readonly key: Key;
+  readonly transform: State;
+  readonly source: SourceState;
+}
+
+/** An optimizer: where gradients come from (a source) and what to do with them (a transform). */
+export interface Optimizer {
+  readonly source: GradientSource;
+  readonly transform: AnyTransformation;
+  /** init(params, key = key(0)): the initial state. */
+  readonly init: (params: Tree, k?: Key) => OptimizerState;
+}
+
+/** What one step returns: new parameters and state (new tensors; the inputs are untouched), and the loss. */
+export interface StepResult {
+  readonly params: Tree;
+  readonly state: OptimizerState;
+  /** The loss: L(w; B) when the source evaluates the clean point, else the loss at the perturbed point (see `valueAt`). */
+  readonly value: number;
+  readonly valueAt: 'w' | 'w+ε';
+  /** Forward+backward passes this step took (SGD 1, RWP 2, SAM 2). */
+  readonly gradEvals: number;
+}
+
+/** optimizer(source, transform): an optimizer value. E.g. optimizer(cleanGrad, sgd(0.1)) is SGD; optimizer(rwp(), sgd(0.1)) is RWP. */
+export function optimizer(source: GradientSource, transform: AnyTransformation): Optimizer {
+  if (typeof transform?.init !== 'function' || typeof transform?.update !== 'function') {
+    throw new TypeError('optimizer(source, transform): transform must be a gradient transformation { init, update }');
+  }
+  resolve(source, 0, {}); // validates the source's structure (masks are checked per call)
+  return Object.freeze({
+    source,
+    transform,
+    init: (params: Tree, k: Key = rootKey(0)): OptimizerState => {
+      checkParams('init', params);
+      if (!isKey(k)) throw new TypeError(`init(params, key): key must be made by key(seed), got ${JSON.stringify(k)}`);
+      const src: Record<string, Tree> = {};
+      for (const path of statefulPaths(source)) src[path] = zerosLike(params);
+      return { count: 0, key: k, transform: transform.init(params), source: src };
+    },
+  });
+}
+
+/** checkState(where, opt, state): the state is an optimizer state for these params. */
+function checkState(where: string, opt: Optimizer, state: OptimizerState, params: Tree): void {
+  if (typeof state !== 'object' || state === null || !Number.isInteger(state.count) || !isKey(state.key)) {
+    throw new OptimixError(`${where}: state must come from opt.init(params, key) or a previous step`);
+  }
+  for (const path of statefulPaths(opt.source)) checkStructure(where, params, state.source?.[path], `state.source['${path}']`);
+}
+
+/** prepare(opt, params, state): the resolved source and the step's key (shared by every interpreter). */
+export function prepare(where: string, opt: Optimizer, params: Tree, state: OptimizerState): { readonly resolved: ResolvedSource; readonly stepKey: Key } {
+  checkParams(where, params);
+  checkState(where, opt, state, params);
+  return { resolved: resolve(opt.source, state.count, params), stepKey: fold(state.key, state.count) };
+}
+
+/**
+ * finish(opt, params, state, evaluation): check the gradient, run the transform, add the updates: w ← w + u.
+ * Call inside tf.tidy. One host read per step (the loss and the finiteness flags together).
+ */
+export function finish(where: string, opt: Optimizer, params: Tree, state: OptimizerState, ev: Evaluation): StepResult {
+  const names = Object.keys(params);
+  const flags = tf.stack([ev.loss, ...names.map((n) => tf.cast(tf.all(tf.isFinite(ev.grads[n] as tf.Tensor)), 'float32'))]).dataSync();
+  if (opt.transform.handlesNonFinite !== true) {
+    const bad = names.filter((_, i) => flags[i + 1] !== 1);
+    if (bad.length > 0) {
+      throw new NonFiniteError(`${where}: the gradient has NaN or Inf in ${bad.map((n) => `'${n}'`).join(', ')} at step ${state.count}; wrap the transform in applyIfFinite(…) to skip such steps`);
+    }
+  }
+  const [updates, transformState] = opt.transform.update(ev.grads, state.transform, params);
+  checkStructure(where, params, updates, 'the transform\'s updates');
+  const next: Record<string, tf.Tensor> = {};
+  for (const n of names) next[n] = tf.add(params[n] as tf.Tensor, updates[n] as tf.Tensor);
+  return {
+    params: next,
+    state: { count: state.count + 1, key: state.key, transform: transformState, source: { ...state.source, ...ev.state } },
+    value: flags[0] as number,
+    valueAt: ev.at,
+    gradEvals: ev.gradEvals,
+  };
+}
+
+/**
+ * step(opt, loss, params, batch, state): one optimizer step in this thread — evaluate the source's gradient,
+ * transform it, update. Returns new params and state; never mutates or disposes its inputs; same inputs ⇒ same outputs.
+ */
+export function step(opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): StepResult {
+  const { resolved, stepKey } = prepare('step', opt, params, state);
+  return keepResult(() => finish('step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
+}
+
+/** keepResult(f): run f in tf.tidy, keeping the tensors of its StepResult and freeing every other tensor it made. */
+export function keepResult(f: () => StepResult): StepResult {
+  return tf.tidy(() => f() as unknown as tf.TensorContainer) as unknown as StepResult;
+}
+
+/**
+ * applyGradients(opt, grads, state, params): the transform half of a step, for gradients computed elsewhere
+ * (checked against params: names and shapes). Returns new params and state.
+ */
+export function applyGradients(opt: Optimizer, grads: Tree, state: OptimizerState, params: Tree): { readonly params: Tree; readonly state: OptimizerState } {
+  checkParams('applyGradients', params);
+  checkStructure('applyGradients', params, grads, 'grads');
+  checkState('applyGradients', opt, state, params);
+  const r = keepResult(() => finish('applyGradients', opt, params, state, { grads, loss: tf.scalar(0), at: 'w', state: {}, gradEvals: 0 }));
+  return { params: r.params, state: r.state };
+}
+
+export { combine };

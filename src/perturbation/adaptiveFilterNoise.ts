@@ -1,0 +1,57 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Key } from '../random.js';
+import type { Hyper } from '../schedule.js';
+import { alias } from '../source/alias.js';
+import type { AdaptiveFilterNoise } from '../source/types.js';
+import { reductionAxes, type Tree } from '../tree.js';
+import { all, hyper, orThrow, rules } from '../validate.js';
+import { checkAxis, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
+
+/** Options of `adaptiveFilterNoise`; ASCII or Greek names. Defaults σ = 0.01, η = 1, β = 0.9 (Li et al. 2024, nblt/mARWP). */
+export interface AdaptiveFilterNoiseOptions extends FilterOptions {
+  readonly sigma?: Hyper;
+  readonly σ?: Hyper;
+  readonly eta?: Hyper;
+  readonly η?: Hyper;
+  readonly beta?: Hyper;
+  readonly β?: Hyper;
+}
+
+/**
+ * adaptiveFilterNoise({ σ = 0.01, η = 1, β = 0.9 }): ARWP's noise, ε_i ~ N(0, (σ·‖W_i‖)²) / √(1 + η·Σ_j F_ij), with
+ * F ← β·F + g² accumulating the squared perturbed gradient (no 1 − β factor, as the authors' code); rank-1 leaves
+ * divide elementwise (Li et al. 2024, "Revisiting Random Weight Perturbation").
+ */
+export function adaptiveFilterNoise(options: AdaptiveFilterNoiseOptions = {}): AdaptiveFilterNoise {
+  const sigma = alias<Hyper>('adaptiveFilterNoise', options, 'sigma', 'σ', 0.01);
+  const eta = alias<Hyper>('adaptiveFilterNoise', options, 'eta', 'η', 1);
+  const beta = alias<Hyper>('adaptiveFilterNoise', options, 'beta', 'β', 0.9);
+  orThrow(
+    all({ sigma: hyper('σ (sigma)', sigma, rules.nonNegative), eta: hyper('η (eta)', eta, rules.nonNegative), beta: hyper('β (beta)', beta, rules.unitOpen) }),
+    'adaptiveFilterNoise',
+  );
+  checkAxis('adaptiveFilterNoise', options.axis);
+  return Object.freeze({ kind: 'adaptiveFilterNoise', sigma, eta, beta, axis: options.axis ?? -1, ...(options.mask === undefined ? {} : { mask: options.mask }) });
+}
+
+/** sampleAdaptiveFilterNoise: ε_i = N(0,1)·σ‖W_i‖ / √(1 + η·Σ_j F_ij) for the leaves in `names` (F summed over each filter; elementwise for rank ≤ 1). */
+export function sampleAdaptiveFilterNoise(params: Tree, F: Tree, p: { sigma: number; eta: number; axis: number; names: readonly string[] }, k: Key): Tree {
+  const eps: Record<string, tf.Tensor> = {};
+  for (const name of p.names) {
+    const w = params[name] as tf.Tensor;
+    const f = F[name] as tf.Tensor;
+    eps[name] = tf.tidy(() => {
+      const fSum = w.rank >= 2 ? tf.sum(f, reductionAxes(w, p.axis), true) : f;
+      const scale = tf.div(filterStd(w, p.sigma, p.axis), tf.sqrt(tf.add(tf.mul(fSum, p.eta), 1)));
+      return tf.mul(standardNormal(w, k, name), scale);
+    });
+  }
+  return eps;
+}
+
+/** accumulateSquares: F ← β·F + g² on the leaves in `names` (the others keep F). */
+export function accumulateSquares(F: Tree, grads: Tree, beta: number, names: readonly string[]): Tree {
+  const out: Record<string, tf.Tensor> = { ...F };
+  for (const name of names) out[name] = tf.tidy(() => tf.add(tf.mul(F[name] as tf.Tensor, beta), tf.square(grads[name] as tf.Tensor)));
+  return out;
+}

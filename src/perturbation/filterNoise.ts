@@ -1,0 +1,49 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { foldName, toSeed, type Key } from '../random.js';
+import type { Hyper } from '../schedule.js';
+import type { FilterNoise, LeafMask } from '../source/types.js';
+import { filterNorms, type Tree } from '../tree.js';
+import { hyper, orThrow, rules } from '../validate.js';
+
+/** Options shared by the filter-noise perturbations. */
+export interface FilterOptions {
+  /** The filter (output) axis; default −1, the last axis, as tfjs lays out `[in, out]` and `[kh, kw, in, out]`. */
+  readonly axis?: number;
+  /** Perturb only these leaves (a name predicate or list); default all, as the authors' code. */
+  readonly mask?: LeafMask;
+}
+
+/** filterNoise(σ = 0.01, { axis = −1, mask }): RWP's noise, ε_i ~ N(0, (σ·‖W_i‖)²) per output filter i; rank-1 leaves std σ·(‖p‖ + 1e-16) (Li et al. 2022). */
+export function filterNoise(sigma: Hyper = 0.01, options: FilterOptions = {}): FilterNoise {
+  orThrow(hyper('σ (sigma)', sigma, rules.nonNegative), 'filterNoise');
+  checkAxis('filterNoise', options.axis);
+  return Object.freeze({ kind: 'filterNoise', sigma, axis: options.axis ?? -1, ...(options.mask === undefined ? {} : { mask: options.mask }) });
+}
+
+/** checkAxis: the filter axis must be an integer. */
+export function checkAxis(where: string, axis: number | undefined): void {
+  if (axis !== undefined && !Number.isInteger(axis)) throw new TypeError(`${where}: axis must be an integer, got ${String(axis)}`);
+}
+
+/**
+ * filterStd(w, σ, axis) = σ·‖W_i‖ per filter (broadcastable against w) for rank ≥ 2, σ·(‖w‖ + 1e-16) for rank ≤ 1.
+ * The noise scale of RWP, shared with ARWP.
+ */
+export function filterStd(w: tf.Tensor, sigma: number, axis: number): tf.Tensor {
+  return tf.tidy(() => (w.rank >= 2 ? tf.mul(filterNorms(w, axis), sigma) : tf.mul(tf.add(filterNorms(w, axis), 1e-16), sigma)));
+}
+
+/** standardNormal(w, k, name): N(0, 1) noise shaped like w, seeded by the key folded with the leaf's name. */
+export function standardNormal(w: tf.Tensor, k: Key, name: string): tf.Tensor {
+  return tf.randomNormal(w.shape, 0, 1, 'float32', toSeed(foldName(k, name)));
+}
+
+/** sampleFilterNoise: ε for the leaves in `names` (others get none), std σ‖W_i‖ per filter. */
+export function sampleFilterNoise(params: Tree, sigma: number, axis: number, names: readonly string[], k: Key): Tree {
+  const eps: Record<string, tf.Tensor> = {};
+  for (const name of names) {
+    const w = params[name] as tf.Tensor;
+    eps[name] = tf.tidy(() => tf.mul(standardNormal(w, k, name), filterStd(w, sigma, axis)));
+  }
+  return eps;
+}

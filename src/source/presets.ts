@@ -1,0 +1,96 @@
+import { adaptiveFilterNoise } from '../perturbation/adaptiveFilterNoise.js';
+import { adversarial } from '../perturbation/adversarial.js';
+import { filterNoise, type FilterOptions } from '../perturbation/filterNoise.js';
+import { cosineIncrease, isSchedule, type Hyper } from '../schedule.js';
+import { alias } from './alias.js';
+import { cleanGrad, mix, perturbedGrad } from './constructors.js';
+import type { BatchMode, Mix, PerturbedGrad } from './types.js';
+
+/** Options of `rwp` and `mRwp`: σ (noise, default 0.01), λ (mix weight, default 0.5), the batch arrangement, and filter options. */
+export interface RwpOptions extends FilterOptions {
+  readonly sigma?: Hyper;
+  readonly σ?: Hyper;
+  readonly lambda?: Hyper;
+  readonly λ?: Hyper;
+  readonly batch?: BatchMode;
+}
+
+/**
+ * rwp({ σ = 0.01, λ = 0.5, batch = 'same' }) = mix(cleanGrad, perturbedGrad(filterNoise(σ)), λ): random weight perturbation,
+ * g = (1 − λ)·∇L(w) + λ·∇L(w + ε) (Li et al. 2022, arXiv 2211.11489; defaults γ = 0.01, α = 0.5 from nblt/RWP).
+ */
+export function rwp(options: RwpOptions = {}): Mix {
+  const sigma = alias<Hyper>('rwp', options, 'sigma', 'σ', 0.01);
+  const lambda = alias<Hyper>('rwp', options, 'lambda', 'λ', 0.5);
+  const { axis, mask } = options;
+  return mix(cleanGrad, perturbedGrad(filterNoise(sigma, { ...(axis === undefined ? {} : { axis }), ...(mask === undefined ? {} : { mask }) })), lambda, { batch: options.batch ?? 'same' });
+}
+
+/**
+ * mRwp({ σ = 0.01, λ = 0.5 }): m-RWP, RWP with each gradient on its own half of the batch, as the authors' two-GPU code
+ * gives each rank its own minibatch (Li et al. 2024, "Revisiting Random Weight Perturbation"; nblt/mARWP).
+ */
+export function mRwp(options: Omit<RwpOptions, 'batch'> = {}): Mix {
+  return rwp({ ...options, batch: 'split' });
+}
+
+/** Options of `arwp` and `mArwp`. */
+export interface ArwpOptions extends FilterOptions {
+  readonly sigma?: Hyper;
+  readonly σ?: Hyper;
+  readonly eta?: Hyper;
+  readonly η?: Hyper;
+  readonly beta?: Hyper;
+  readonly β?: Hyper;
+  /** CosineInc's inc: σ rises from σ to σ·(1 + inc) over `steps` (arwp only); default 15. */
+  readonly inc?: number;
+  /** Total training steps T of the CosineInc schedule (arwp, when σ is a number and inc > 0). */
+  readonly steps?: number;
+  readonly lambda?: Hyper;
+  readonly λ?: Hyper;
+}
+
+const adaptive = (where: string, o: ArwpOptions, sigma: Hyper) =>
+  adaptiveFilterNoise({
+    sigma,
+    eta: alias<Hyper>(where, o, 'eta', 'η', 1),
+    beta: alias<Hyper>(where, o, 'beta', 'β', 0.9),
+    ...(o.axis === undefined ? {} : { axis: o.axis }),
+    ...(o.mask === undefined ? {} : { mask: o.mask }),
+  });
+
+/**
+ * arwp({ σ = 0.01, inc = 15, steps, η = 1, β = 0.9 }) = perturbedGrad(adaptiveFilterNoise({ σ: cosineIncrease(σ, inc, steps), η, β })):
+ * adaptive RWP at 1× cost, the perturbed gradient only (Li et al. 2024; defaults from nblt/mARWP).
+ */
+export function arwp(options: ArwpOptions): PerturbedGrad {
+  const sigma = alias<Hyper>('arwp', options, 'sigma', 'σ', 0.01);
+  const inc = options.inc ?? 15;
+  let s: Hyper = sigma;
+  if (!isSchedule(sigma) && inc !== 0) {
+    if (options.steps === undefined) throw new RangeError('arwp: steps (T of the CosineInc noise schedule, the total number of training steps) is required; or pass inc: 0 or a schedule as σ');
+    s = cosineIncrease(sigma, inc, options.steps);
+  }
+  return perturbedGrad(adaptive('arwp', options, s));
+}
+
+/**
+ * mArwp({ σ = 0.01, λ = 0.5, η = 1, β = 0.9 }) = mix(cleanGrad, perturbedGrad(adaptiveFilterNoise({ σ, η, β })), λ, { batch: 'split' }):
+ * m-ARWP, a clean gradient and an adaptive-noise gradient on separate batches (Li et al. 2024; nblt/mARWP).
+ */
+export function mArwp(options: Omit<ArwpOptions, 'inc' | 'steps'> = {}): Mix {
+  const sigma = alias<Hyper>('mArwp', options, 'sigma', 'σ', 0.01);
+  const lambda = alias<Hyper>('mArwp', options, 'lambda', 'λ', 0.5);
+  return mix(cleanGrad, perturbedGrad(adaptive('mArwp', options, sigma)), lambda, { batch: 'split' });
+}
+
+/** sam({ ρ = 0.05 }) = perturbedGrad(adversarial(ρ)): sharpness-aware minimization, ∇L(w + ρ·g/‖g‖) (Foret et al. 2021; default from davda54/sam). */
+export function sam(options: { readonly rho?: Hyper; readonly ρ?: Hyper } = {}): PerturbedGrad {
+  return perturbedGrad(adversarial(alias<Hyper>('sam', options, 'rho', 'ρ', 0.05)));
+}
+
+/** asam({ ρ = 0.5, η = 0.01 }) = perturbedGrad(adversarial(ρ, { adaptive: true, η })): adaptive SAM (Kwon et al. 2021; defaults from SamsungLabs/ASAM). */
+export function asam(options: { readonly rho?: Hyper; readonly ρ?: Hyper; readonly eta?: number; readonly η?: number } = {}): PerturbedGrad {
+  return perturbedGrad(adversarial(alias<Hyper>('asam', options, 'rho', 'ρ', 0.5), { adaptive: true, eta: alias<number>('asam', options, 'eta', 'η', 0.01) }));
+}
+

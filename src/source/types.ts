@@ -1,0 +1,64 @@
+import type { Hyper } from '../schedule.js';
+import type { NameMask } from '../transform/masked.js';
+
+/** Which leaves a perturbation touches: a name predicate, or an explicit list of names. Default: every leaf. */
+export type LeafMask = NameMask | readonly string[];
+
+/** RWP's noise: per output filter i, ε_i ~ N(0, (σ·‖W_i‖)²) (Li et al. 2022). */
+export interface FilterNoise {
+  readonly kind: 'filterNoise';
+  readonly sigma: Hyper;
+  /** The filter axis; default −1 (last), tfjs's output-channel axis. */
+  readonly axis: number;
+  readonly mask?: LeafMask;
+}
+
+/** ARWP's noise: filter noise divided by √(1 + η·Σ_j F_ij), F ← β·F + g² of the perturbed gradient (Li et al. 2024). */
+export interface AdaptiveFilterNoise {
+  readonly kind: 'adaptiveFilterNoise';
+  readonly sigma: Hyper;
+  readonly eta: Hyper;
+  readonly beta: Hyper;
+  readonly axis: number;
+  readonly mask?: LeafMask;
+}
+
+/** SAM's ascent step ε = ρ·g/(‖g‖ + 1e-12) (Foret et al. 2021); ASAM's ε = ρ·T²⊙g/(‖T⊙g‖ + 1e-12), T = |w| + η (Kwon et al. 2021). */
+export interface Adversarial {
+  readonly kind: 'adversarial';
+  readonly rho: Hyper;
+  readonly adaptive: boolean;
+  readonly eta: number;
+  /** ASAM: which leaves get T = |w| + η (the others T = 1); default rank ≥ 2 (weights, not biases), as the authors' code. */
+  readonly adaptiveMask?: LeafMask;
+  readonly mask?: LeafMask;
+}
+
+/** How weights are displaced before a gradient is taken. */
+export type Perturbation = FilterNoise | AdaptiveFilterNoise | Adversarial;
+
+/** ∇L(w; B): the gradient at the current weights. */
+export interface CleanGrad {
+  readonly kind: 'clean';
+}
+
+/** ∇L(w + ε; B), ε drawn by the perturbation. */
+export interface PerturbedGrad {
+  readonly kind: 'perturbed';
+  readonly perturbation: Perturbation;
+}
+
+/** How a `mix` hands out the batch: both branches on all of B, or each on its own half. */
+export type BatchMode = 'same' | 'split';
+
+/** (1 − λ)·a + λ·b. The branches are independent: an interpreter may evaluate them at once. */
+export interface Mix {
+  readonly kind: 'mix';
+  readonly a: GradientSource;
+  readonly b: GradientSource;
+  readonly lambda: Hyper;
+  readonly batch: BatchMode;
+}
+
+/** Where a gradient comes from: data (a tagged union), printed by `describe`, run by an interpreter. */
+export type GradientSource = CleanGrad | PerturbedGrad | Mix;

@@ -1,0 +1,76 @@
+import type { Batch, LossFn } from './model.js';
+import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
+import { sequential, type Interpreter } from './interpret/interpreter.js';
+import { key as rootKey, type Key } from './random.js';
+import { disposeReplaced, disposeTree, type Tree } from './tree.js';
+
+/** Training data: an iterable of batches reused every epoch (borrowed: never disposed), or a function giving each epoch's batches (owned: each batch is disposed after its step). */
+export type TrainData = Iterable<Batch> | ((epoch: number) => Iterable<Batch>);
+
+/** What `train` reports after every step. */
+export interface StepInfo {
+  readonly epoch: number;
+  readonly step: number;
+  readonly value: number;
+  readonly gradEvals: number;
+  readonly batchSize: number;
+}
+
+/** Options of `train`. */
+export interface TrainOptions {
+  /** Passes over the data; default 1. */
+  readonly epochs?: number;
+  /** The random key when no state is given; default key(0). */
+  readonly key?: Key;
+  /** Resume from this state (it is taken over: train disposes it when replaced). */
+  readonly state?: OptimizerState;
+  /** How gradients are evaluated; default `sequential`. */
+  readonly interpreter?: Interpreter;
+  /** Called after every step. */
+  readonly onStep?: (info: StepInfo) => void;
+  /** Called after every epoch with the current params (borrowed: do not dispose them). */
+  readonly onEpoch?: (epoch: number, params: Tree, state: OptimizerState) => void | Promise<void>;
+}
+
+/** The result of `train`: final params and state (yours to dispose), and the loss of every step. */
+export interface TrainResult {
+  readonly params: Tree;
+  readonly state: OptimizerState;
+  readonly losses: readonly number[];
+  readonly gradEvals: number;
+}
+
+/**
+ * train(opt, loss, params, data, options): run `step` over the data for some epochs. The params you pass stay yours
+ * (never disposed); every intermediate params/state tree is disposed when replaced.
+ */
+export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
+  const epochs = options.epochs ?? 1;
+  if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);
+  const interpreter = options.interpreter ?? sequential;
+  let state = options.state ?? opt.init(params, options.key ?? rootKey(0));
+  let current = params;
+  const losses: number[] = [];
+  let gradEvals = 0;
+  let n = 0;
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const owned = typeof data === 'function';
+    for (const batch of owned ? data(epoch) : data) {
+      let r: StepResult;
+      try {
+        r = await interpreter.step(opt, loss, current, batch, state);
+      } finally {
+        if (owned) disposeTree(batch);
+      }
+      if (current !== params) disposeReplaced(current, [r.params, r.state]);
+      disposeReplaced(state, [r.state, r.params]);
+      current = r.params;
+      state = r.state;
+      losses.push(r.value);
+      gradEvals += r.gradEvals;
+      options.onStep?.({ epoch, step: n++, value: r.value, gradEvals: r.gradEvals, batchSize: Object.values(batch)[0]?.shape[0] ?? 0 });
+    }
+    await options.onEpoch?.(epoch, current, state);
+  }
+  return { params: current, state, losses, gradEvals };
+}

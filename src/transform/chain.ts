@@ -1,0 +1,21 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Tree } from '../tree.js';
+import type { AnyTransformation, GradientTransformation, State } from './types.js';
+
+/** chain(t₁, …, tₙ): apply t₁ then t₂ … then tₙ to the updates; state is the tuple of their states. A monoid with `identity` as unit. */
+export function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
+  return {
+    init: (params) => transforms.map((t) => t.init(params) as State),
+    update: (updates, states, params) =>
+      tf.tidy(() => {
+        let u: Tree = updates;
+        const next = transforms.map((t, i) => {
+          const [v, s] = t.update(u, states[i], params);
+          u = v;
+          return s as State;
+        });
+        return [u, next] as unknown as tf.TensorContainer;
+      }) as unknown as readonly [Tree, readonly State[]],
+    handlesNonFinite: transforms.some((t) => t.handlesNonFinite === true),
+  };
+}

@@ -1,0 +1,14 @@
+export * from './types.js';
+export { identity } from './identity.js';
+export { chain } from './chain.js';
+export { scale, scaleByLearningRate } from './scale.js';
+export { trace } from './trace.js';
+export { scaleByAdam, type AdamOptions } from './scaleByAdam.js';
+export { scaleByRms, type RmsOptions } from './scaleByRms.js';
+export { addDecayedWeights } from './addDecayedWeights.js';
+export { clipByGlobalNorm, clip } from './clip.js';
+export { masked, type NameMask } from './masked.js';
+export { applyIfFinite, allFinite, type ApplyIfFiniteState } from './applyIfFinite.js';
+export { accumulate, type AccumulateState } from './accumulate.js';
+export { injectHyperparams, type InjectedState } from './injectHyperparams.js';
+export { sgd, adam, adamw, rmsprop, safe, type SgdOptions, type AdamRuleOptions, type RmspropOptions } from './rules.js';

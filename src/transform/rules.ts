@@ -1,0 +1,106 @@
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import type { Hyper } from '../schedule.js';
+import { all, bool, hyper, num, orThrow, rules, type Validation } from '../validate.js';
+import { addDecayedWeights } from './addDecayedWeights.js';
+import { chain } from './chain.js';
+import { scaleByLearningRate } from './scale.js';
+import { scaleByAdam } from './scaleByAdam.js';
+import { scaleByRms } from './scaleByRms.js';
+import { trace } from './trace.js';
+import type { AnyTransformation } from './types.js';
+
+/** Options of `sgd`. */
+export interface SgdOptions {
+  readonly momentum?: number;
+  readonly nesterov?: boolean;
+  readonly weightDecay?: Hyper;
+}
+
+const checkSgd = (lr: Hyper, o: SgdOptions) =>
+  all({
+    learningRate: hyper('learningRate', lr, rules.nonNegative),
+    momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
+    nesterov: bool('nesterov', o.nesterov ?? false),
+    weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+  });
+
+const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
+  chain(
+    ...(o.weightDecay !== undefined && o.weightDecay !== 0 ? [addDecayedWeights(o.weightDecay)] : []),
+    ...(o.momentum !== undefined && o.momentum !== 0 ? [trace({ decay: o.momentum, nesterov: o.nesterov ?? false })] : []),
+    scaleByLearningRate(lr),
+  );
+
+/**
+ * sgd(lr, { momentum = 0, nesterov = false, weightDecay = 0 }) = chain(addDecayedWeights(wd), trace(momentum), scaleByLearningRate(lr)):
+ * g ← g + wd·w; m ← μ·m + g; w ← w − lr·m (or − lr·(g + μ·m) with Nesterov) — torch.optim.SGD's coupled L2.
+ */
+export function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransformation {
+  orThrow(checkSgd(learningRate, options), 'sgd');
+  return buildSgd(learningRate, options);
+}
+
+/** Options of `adam` and `adamw`. */
+export interface AdamRuleOptions {
+  readonly b1?: number;
+  readonly b2?: number;
+  readonly eps?: number;
+}
+
+const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
+  all({
+    learningRate: hyper('learningRate', lr, rules.nonNegative),
+    b1: num('b1', o.b1 ?? 0.9, rules.unitOpen),
+    b2: num('b2', o.b2 ?? 0.999, rules.unitOpen),
+    eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
+    weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+  });
+
+/** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
+export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
+  orThrow(checkAdam(learningRate, options), 'adam');
+  return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
+}
+
+/** adamw(lr, { weightDecay = 1e-4, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
+export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}): AnyTransformation {
+  orThrow(checkAdam(learningRate, options), 'adamw');
+  return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(learningRate));
+}
+
+/** Options of `rmsprop`. */
+export interface RmspropOptions {
+  readonly decay?: number;
+  readonly eps?: number;
+  readonly momentum?: number;
+  readonly centered?: boolean;
+  readonly epsilonInSqrt?: boolean;
+}
+
+const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
+  all({
+    learningRate: hyper('learningRate', lr, rules.nonNegative),
+    decay: num('decay', o.decay ?? 0.9, rules.unitOpen),
+    eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
+    momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
+    centered: bool('centered', o.centered ?? false),
+    epsilonInSqrt: bool('epsilonInSqrt', o.epsilonInSqrt ?? false),
+  });
+
+/** rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false }) = chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012). */
+export function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
+  orThrow(checkRmsprop(learningRate, options), 'rmsprop');
+  const { momentum = 0, ...rms } = options;
+  return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum })] : []), scaleByLearningRate(learningRate));
+}
+
+const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pipe(v, E.map(build));
+
+/** The named rules as Either-returning constructors: Left(every problem) instead of a thrown error, for callers that compose. */
+export const safe = {
+  sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
+  adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o), () => adam(lr, o)),
+  adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o), () => adamw(lr, o)),
+  rmsprop: (lr: Hyper, o: RmspropOptions = {}) => safely(checkRmsprop(lr, o), () => rmsprop(lr, o)),
+};

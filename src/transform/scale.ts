@@ -1,0 +1,24 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { valueAt, type Hyper } from '../schedule.js';
+import { map } from '../tree.js';
+import { checkValue, hyper, num, orThrow, rules } from '../validate.js';
+import { stateless, transformation, type GradientTransformation } from './types.js';
+
+/** scale(c): u ↦ c·u. */
+export function scale(c: number): GradientTransformation<null> {
+  orThrow(num('scale(c)', c, { test: () => true, says: 'must be a number' }), 'scale');
+  return stateless((u) => map(u, (x) => tf.mul(x, c)));
+}
+
+/** scaleByLearningRate(lr): u ↦ −lr(t)·u, with t the number of updates so far (lr a number or schedule). */
+export function scaleByLearningRate(lr: Hyper): GradientTransformation<{ readonly count: number }> {
+  orThrow(hyper('learningRate', lr, rules.nonNegative), 'scaleByLearningRate');
+  return transformation(
+    () => ({ count: 0 }),
+    (u, { count }) => {
+      const rate = checkValue('scaleByLearningRate', 'learningRate', valueAt(lr, count), rules.nonNegative, count);
+      return [map(u, (x) => tf.mul(x, -rate)), { count: count + 1 }];
+    },
+  );
+}
+

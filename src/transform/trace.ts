@@ -1,0 +1,17 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { map, zipWith, zerosLike, type Tree } from '../tree.js';
+import { all, bool, num, orThrow, rules } from '../validate.js';
+import { transformation, type GradientTransformation } from './types.js';
+
+/** trace({ decay, nesterov = false }): m ← decay·m + u; output m, or u + decay·m with Nesterov (as torch.optim.SGD and tf.train.momentum). */
+export function trace({ decay, nesterov = false }: { decay: number; nesterov?: boolean }): GradientTransformation<{ readonly momentum: Tree }> {
+  orThrow(all({ decay: num('momentum', decay, rules.unitOpen), nesterov: bool('nesterov', nesterov) }), 'trace');
+  return transformation(
+    (params) => ({ momentum: zerosLike(params) }),
+    (u, { momentum }) => {
+      const m = zipWith(momentum, u, (mi, ui) => tf.add(tf.mul(mi, decay), ui));
+      const out = nesterov ? zipWith(u, m, (ui, mi) => tf.add(ui, tf.mul(mi, decay))) : map(m, (x) => x);
+      return [out, { momentum: m }];
+    },
+  );
+}
