@@ -13,7 +13,7 @@ export * from './source/index.js';
 export { filterNoise, type FilterOptions } from './perturbation/filterNoise.js';
 export { adaptiveFilterNoise, type AdaptiveFilterNoiseOptions } from './perturbation/adaptiveFilterNoise.js';
 export { adversarial, type AdversarialOptions } from './perturbation/adversarial.js';
-export { optimizer, step, applyGradients, type Optimizer, type OptimizerState, type StepResult } from './optimizer.js';
+export { optimizer, step, applyGradients, gradientOf, type Optimizer, type OptimizerState, type StepResult } from './optimizer.js';
 export { sequential, type Interpreter } from './interpret/interpreter.js';
 export { valueAndGrad } from './interpret/valueAndGrad.js';
 export { splitBatch, batchSize } from './interpret/splitBatch.js';

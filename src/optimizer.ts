@@ -123,4 +123,27 @@ export function applyGradients(opt: Optimizer, grads: Tree, state: OptimizerStat
   return { params: r.params, state: r.state };
 }
 
+/**
+ * gradientOf(source, loss, params, batch, { key = key(0), step = 0 }): the gradient a source gives at one step, and
+ * its loss — what an optimizer built on the source would be fed. Fresh source state (ARWP's F = 0) unless given.
+ */
+export function gradientOf(
+  source: GradientSource,
+  loss: LossFn,
+  params: Tree,
+  batch: Batch,
+  options: { readonly key?: Key; readonly step?: number; readonly state?: SourceState } = {},
+): { readonly grads: Tree; readonly value: number; readonly valueAt: 'w' | 'w+ε' } {
+  checkParams('gradientOf', params);
+  const t = options.step ?? 0;
+  const k = options.key ?? rootKey(0);
+  const resolved = resolve(source, t, params);
+  return tf.tidy(() => {
+    const fresh: Record<string, Tree> = {};
+    for (const path of statefulPaths(source)) fresh[path] = options.state?.[path] ?? zerosLike(params);
+    const ev = evaluate(resolved, params, batch, { loss, stepKey: fold(k, t), state: fresh });
+    return { grads: ev.grads, value: ev.loss.dataSync()[0] as number, valueAt: ev.at } as unknown as tf.TensorContainer;
+  }) as unknown as { grads: Tree; value: number; valueAt: 'w' | 'w+ε' };
+}
+
 export { combine };
