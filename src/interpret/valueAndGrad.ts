@@ -16,11 +16,29 @@ export function valueAndGrad(loss: LossFn, params: Tree, batch: Batch): { readon
   const names = Object.keys(params);
   const xs = names.map((n) => params[n] as tf.Tensor);
   const f = (): tf.Scalar => checkLoss(loss(params, batch));
-  const { value, grads } = tf.engine().gradients(f, xs, undefined, true);
+  let result: { value: tf.Tensor; grads: tf.Tensor[] };
+  try {
+    result = tf.engine().gradients(f, xs, undefined, true);
+  } catch (e) {
+    releaseTape();
+    throw e;
+  }
+  const { value, grads } = result;
   const out: Record<string, tf.Tensor> = {};
   names.forEach((n, i) => {
     const g = grads[i];
     out[n] = g === undefined || g === null ? tf.zerosLike(xs[i] as tf.Tensor) : g;
   });
   return { value: value as tf.Scalar, grads: out };
+}
+
+/**
+ * releaseTape(): after a loss threw mid-recording, free the tensors tfjs saved for the backward pass (it keeps
+ * them outside every tidy scope and only frees them once a gradient completes).
+ */
+function releaseTape(): void {
+  const state = tf.engine().state as unknown as { gradientDepth: number; activeTape: Array<{ saved?: tf.Tensor[] }> | null };
+  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  for (const node of state.activeTape) for (const t of node.saved ?? []) if (!t.isDisposed) t.dispose();
+  state.activeTape = [];
 }
