@@ -37,7 +37,7 @@ test('rank-4 conv kernel: each output filter (last axis) has sample std σ·‖W
   const params = { kernel };
   const sigma = 0.01;
   const data = kernel.dataSync();
-  const norms = Array.from({ length: C }, (_, i) => Math.sqrt(data.filter((_, j) => j % C === i).reduce((a, v) => a + v * v, 0)));
+  const norms = Array.from({ length: C }, (_, i) => Math.sqrt(Array.from(data).filter((_, j) => j % C === i).reduce((a, v) => a + v * v, 0)));
   const eps = draws(params, sigma, DRAWS).kernel!;
   const m = DRAWS * 36;
   const bound = 5 / Math.sqrt(2 * m);
@@ -68,7 +68,7 @@ test('filters are independent of each other: rescaling filter 0 changes only fil
 
 test('rank-1 tensors use the whole vector’s norm: std σ·(‖p‖ + 1e-16) for every element', () => {
   const bias = tf.randomNormal([64], 0, 3, 'float32', 11);
-  const norm = Math.sqrt(bias.dataSync().reduce((a, v) => a + v * v, 0));
+  const norm = Math.sqrt(Array.from(bias.dataSync()).reduce((a, v) => a + v * v, 0));
   const eps = draws({ bias }, 0.02, DRAWS).bias!;
   const m = DRAWS * 64;
   let ss = 0;

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import {
   adversarial, arwp, asam, cleanGrad, cosineIncrease, describe, disposeTree, equals, filterNoise, fold, foldName, fromJSON, gradientOf,
-  key, mArwp, mix, mRwp, optimizer, perturbedGrad, ready, rwp, sam, sgd, step, toJSON, toSeed, type LossFn, type Tree,
+  key, mArwp, mix, mRwp, noiseKey, optimizer, perturbedGrad, ready, rwp, sam, sgd, step, toJSON, toSeed, type LossFn, type ResolvedPerturbation, type Tree,
 } from '../src/index.js';
 import { maxRelDiff, regression } from './helpers/problems.js';
 
@@ -137,8 +137,9 @@ function noiseStd(w: tf.Tensor, sigma: number): tf.Tensor {
   const axes = Array.from({ length: w.rank - 1 }, (_, i) => i);
   return tf.mul(sigma, tf.sqrt(tf.sum(tf.square(w), axes, true)));
 }
-const z = (k: ReturnType<typeof key>, t: number, path: string, name: string, shape: number[]) =>
-  tf.randomNormal(shape, 0, 1, 'float32', toSeed(foldName(foldName(fold(k, t), path), name)));
+/** The documented noise contract: leaf n of perturbation p at step t is N(0,1) seeded by foldName(noiseKey(fold(key, t), p), n). */
+const z = (k: ReturnType<typeof key>, t: number, p: ResolvedPerturbation, name: string, shape: number[]) =>
+  tf.randomNormal(shape, 0, 1, 'float32', toSeed(foldName(noiseKey(fold(k, t), p), name)));
 
 function runOptimix(source: Parameters<typeof optimizer>[0], seed: number, steps: number): { ours: Tree; init: Tree; batch: Record<string, tf.Tensor>; loss: LossFn } {
   const { params, batch, loss } = regression(seed);
@@ -175,7 +176,7 @@ test('RWP equals a hand-written loop of the paper’s update over 20 steps: g = 
   for (let t = 0; t < 20; t++) {
     w = tf.tidy(() => {
       const g0 = grad(loss, w, batch);
-      const wp = Object.fromEntries(names(w).map((n) => [n, tf.add(w[n] as tf.Tensor, tf.mul(z(key(1), t, 'g.b', n, (w[n] as tf.Tensor).shape), noiseStd(w[n] as tf.Tensor, sigma)))]));
+      const wp = Object.fromEntries(names(w).map((n) => [n, tf.add(w[n] as tf.Tensor, tf.mul(z(key(1), t, { kind: 'filterNoise', sigma, axis: -1, names: names(w), draw: 0 }, n, (w[n] as tf.Tensor).shape), noiseStd(w[n] as tf.Tensor, sigma)))]));
       const g1 = grad(loss, wp, batch);
       const g = Object.fromEntries(names(w).map((n) => [n, tf.add(tf.mul(g0[n] as tf.Tensor, 0.5), tf.mul(g1[n] as tf.Tensor, 0.5))]));
       return sgdByHand(w, m, g);
@@ -216,7 +217,7 @@ test('ARWP equals a hand-written loop over 20 steps: ε_i = z·s_t‖W_i‖/√(
         const x = w[n] as tf.Tensor;
         const fs = x.rank >= 2 ? tf.sum(F[n] as tf.Tensor, Array.from({ length: x.rank - 1 }, (_, i) => i), true) : (F[n] as tf.Tensor);
         const std = tf.div(noiseStd(x, sched(t)), tf.sqrt(tf.add(1, tf.mul(eta, fs))));
-        wp[n] = tf.add(x, tf.mul(z(key(3), t, 'g', n, x.shape), std));
+        wp[n] = tf.add(x, tf.mul(z(key(3), t, { kind: 'adaptiveFilterNoise', sigma: sched(t), eta, beta, axis: -1, names: names(w), draw: 0 }, n, x.shape), std));
       }
       const g = grad(loss, wp, batch);
       const f2 = Object.fromEntries(names(w).map((n) => [n, tf.keep(tf.add(tf.mul(F[n] as tf.Tensor, beta), tf.square(g[n] as tf.Tensor)))]));

@@ -3,9 +3,10 @@ import type { Batch, LossFn } from '../model.js';
 import { accumulateSquares, sampleAdaptiveFilterNoise } from '../perturbation/adaptiveFilterNoise.js';
 import { sampleAdversarial } from '../perturbation/adversarial.js';
 import { sampleFilterNoise } from '../perturbation/filterNoise.js';
-import { foldName, type Key } from '../random.js';
+import type { Key } from '../random.js';
+import { noiseKey } from '../source/noiseKey.js';
 import type { ResolvedPerturbation, ResolvedSource } from '../source/resolved.js';
-import { isDeterministic } from '../source/resolve.js';
+import { isStateless } from '../source/resolve.js';
 import { zipWith, type Tree } from '../tree.js';
 import { splitBatch } from './splitBatch.js';
 import { valueAndGrad } from './valueAndGrad.js';
@@ -43,7 +44,7 @@ const sameShape = (a: ResolvedSource, b: ResolvedSource): boolean =>
 
 /**
  * evaluate(node, params, batch, ctx): run a resolved gradient source one step, in this thread. Deterministic:
- * the noise of the node at path p is drawn from foldName(stepKey, p), so any interpreter gets the same numbers.
+ * a perturbation's noise is drawn from noiseKey(stepKey, perturbation), so any interpreter gets the same numbers.
  * Call inside tf.tidy; it creates tensors freely and returns new ones.
  */
 export function evaluate(node: ResolvedSource, params: Tree, batch: Batch, ctx: EvalContext, memo = new Map<Batch, Evaluation>()): Evaluation {
@@ -59,7 +60,7 @@ export function evaluate(node: ResolvedSource, params: Tree, batch: Batch, ctx: 
     case 'perturbed':
       return evaluatePerturbed(node.path, node.perturbation, params, batch, ctx, memo);
     case 'mix': {
-      if (node.batch === 'same' && isDeterministic(node) && sameShape(node.a, node.b)) return evaluate(node.a, params, batch, ctx, memo);
+      if (node.batch === 'same' && isStateless(node) && sameShape(node.a, node.b)) return evaluate(node.a, params, batch, ctx, memo);
       const [ba, bb] = node.batch === 'split' ? splitBatch(batch) : [batch, batch];
       const ea = evaluate(node.a, params, ba, ctx, memo);
       const eb = evaluate(node.b, params, bb, ctx, memo);
@@ -76,7 +77,7 @@ export function combine(lambda: number, ea: Evaluation, eb: Evaluation): Evaluat
 }
 
 function evaluatePerturbed(path: string, p: ResolvedPerturbation, params: Tree, batch: Batch, ctx: EvalContext, memo: Map<Batch, Evaluation>): Evaluation {
-  const k = foldName(ctx.stepKey, path);
+  const k = noiseKey(ctx.stepKey, p);
   switch (p.kind) {
     case 'filterNoise': {
       const { value, grads } = valueAndGrad(ctx.loss, perturb(params, sampleFilterNoise(params, p.sigma, p.axis, p.names, k)), batch);

@@ -5,7 +5,7 @@ import { alias } from '../source/alias.js';
 import type { AdaptiveFilterNoise } from '../source/types.js';
 import { reductionAxes, type Tree } from '../tree.js';
 import { all, hyper, orThrow, rules } from '../validate.js';
-import { checkAxis, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
+import { checkAxis, checkDraw, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
 
 /** Options of `adaptiveFilterNoise`; ASCII or Greek names. Defaults σ = 0.01, η = 1, β = 0.9 (Li et al. 2024, nblt/mARWP). */
 export interface AdaptiveFilterNoiseOptions extends FilterOptions {
@@ -31,7 +31,8 @@ export function adaptiveFilterNoise(options: AdaptiveFilterNoiseOptions = {}): A
     'adaptiveFilterNoise',
   );
   checkAxis('adaptiveFilterNoise', options.axis);
-  return Object.freeze({ kind: 'adaptiveFilterNoise', sigma, eta, beta, axis: options.axis ?? -1, ...(options.mask === undefined ? {} : { mask: options.mask }) });
+  checkDraw('adaptiveFilterNoise', options.draw);
+  return Object.freeze({ kind: 'adaptiveFilterNoise', sigma, eta, beta, axis: options.axis ?? -1, draw: options.draw ?? 0, ...(options.mask === undefined ? {} : { mask: options.mask }) });
 }
 
 /** sampleAdaptiveFilterNoise: ε_i = N(0,1)·σ‖W_i‖ / √(1 + η·Σ_j F_ij) for the leaves in `names` (F summed over each filter; elementwise for rank ≤ 1). */

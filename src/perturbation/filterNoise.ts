@@ -11,13 +11,24 @@ export interface FilterOptions {
   readonly axis?: number;
   /** Perturb only these leaves (a name predicate or list); default all, as the authors' code. */
   readonly mask?: LeafMask;
+  /**
+   * Which independent draw, default 0. Noise is a pure function of (key, step, perturbation): two equal perturbations
+   * draw equal noise — so mix(a, a, λ) = a exactly — unless their `draw` differs, e.g. to average two noise samples.
+   */
+  readonly draw?: number;
 }
 
 /** filterNoise(σ = 0.01, { axis = −1, mask }): RWP's noise, ε_i ~ N(0, (σ·‖W_i‖)²) per output filter i; rank-1 leaves std σ·(‖p‖ + 1e-16) (Li et al. 2022). */
 export function filterNoise(sigma: Hyper = 0.01, options: FilterOptions = {}): FilterNoise {
   orThrow(hyper('σ (sigma)', sigma, rules.nonNegative), 'filterNoise');
   checkAxis('filterNoise', options.axis);
-  return Object.freeze({ kind: 'filterNoise', sigma, axis: options.axis ?? -1, ...(options.mask === undefined ? {} : { mask: options.mask }) });
+  checkDraw('filterNoise', options.draw);
+  return Object.freeze({ kind: 'filterNoise', sigma, axis: options.axis ?? -1, draw: options.draw ?? 0, ...(options.mask === undefined ? {} : { mask: options.mask }) });
+}
+
+/** checkDraw: the draw index must be a non-negative integer. */
+export function checkDraw(where: string, draw: number | undefined): void {
+  if (draw !== undefined && !(Number.isInteger(draw) && draw >= 0)) throw new TypeError(`${where}: draw must be an integer ≥ 0, got ${String(draw)}`);
 }
 
 /** checkAxis: the filter axis must be an integer. */

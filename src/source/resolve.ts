@@ -21,7 +21,7 @@ export function selectNames(mask: LeafMask | undefined, params: Readonly<Record<
 function resolvePerturbation(p: Perturbation, step: number, params: Parameters<typeof selectNames>[1]): ResolvedPerturbation {
   switch (p.kind) {
     case 'filterNoise':
-      return { kind: 'filterNoise', sigma: at('filterNoise', 'σ (sigma)', p.sigma, rules.nonNegative, step), axis: p.axis, names: selectNames(p.mask, params) };
+      return { kind: 'filterNoise', sigma: at('filterNoise', 'σ (sigma)', p.sigma, rules.nonNegative, step), axis: p.axis, names: selectNames(p.mask, params), draw: p.draw };
     case 'adaptiveFilterNoise':
       return {
         kind: 'adaptiveFilterNoise',
@@ -30,6 +30,7 @@ function resolvePerturbation(p: Perturbation, step: number, params: Parameters<t
         beta: at('adaptiveFilterNoise', 'β (beta)', p.beta, rules.unitOpen, step),
         axis: p.axis,
         names: selectNames(p.mask, params),
+        draw: p.draw,
       };
     case 'adversarial': {
       const names = selectNames(p.mask, params);
@@ -70,14 +71,17 @@ export function statefulPaths(source: GradientSource, path = ROOT_PATH): string[
   }
 }
 
-/** isDeterministic(source): whether the source draws no randomness and keeps no state (so equal branches give equal gradients). */
-export function isDeterministic(source: GradientSource | ResolvedSource): boolean {
+/**
+ * isStateless(source): whether the source keeps no state across steps. Noise is a pure function of the key and the
+ * perturbation, so two equal stateless branches on the same batch give equal gradients (evaluated once).
+ */
+export function isStateless(source: GradientSource | ResolvedSource): boolean {
   switch (source.kind) {
     case 'clean':
       return true;
     case 'perturbed':
-      return source.perturbation.kind === 'adversarial';
+      return source.perturbation.kind !== 'adaptiveFilterNoise';
     case 'mix':
-      return isDeterministic(source.a) && isDeterministic(source.b);
+      return isStateless(source.a) && isStateless(source.b);
   }
 }

@@ -11,6 +11,6 @@ export type ResolvedSource =
 
 /** A perturbation instantiated for one step (see ResolvedSource). `names` are the leaves it displaces. */
 export type ResolvedPerturbation =
-  | { readonly kind: 'filterNoise'; readonly sigma: number; readonly axis: number; readonly names: readonly string[] }
-  | { readonly kind: 'adaptiveFilterNoise'; readonly sigma: number; readonly eta: number; readonly beta: number; readonly axis: number; readonly names: readonly string[] }
+  | { readonly kind: 'filterNoise'; readonly sigma: number; readonly axis: number; readonly names: readonly string[]; readonly draw: number }
+  | { readonly kind: 'adaptiveFilterNoise'; readonly sigma: number; readonly eta: number; readonly beta: number; readonly axis: number; readonly names: readonly string[]; readonly draw: number }
   | { readonly kind: 'adversarial'; readonly rho: number; readonly adaptive: boolean; readonly eta: number; readonly names: readonly string[]; readonly adaptiveNames: readonly string[] };

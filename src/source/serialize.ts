@@ -25,9 +25,9 @@ export function toJSON(source: GradientSource): unknown {
     const mask = maskJSON(x.mask, `${x.kind}.mask`);
     switch (x.kind) {
       case 'filterNoise':
-        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), axis: x.axis, mask };
+        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), axis: x.axis, draw: x.draw, mask };
       case 'adaptiveFilterNoise':
-        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), eta: hyperJSON(x.eta, 'η'), beta: hyperJSON(x.beta, 'β'), axis: x.axis, mask };
+        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), eta: hyperJSON(x.eta, 'η'), beta: hyperJSON(x.beta, 'β'), axis: x.axis, draw: x.draw, mask };
       case 'adversarial':
         return { kind: x.kind, rho: hyperJSON(x.rho, 'ρ'), adaptive: x.adaptive, eta: x.eta, adaptiveMask: maskJSON(x.adaptiveMask, 'adaptiveMask'), mask };
     }
@@ -57,9 +57,9 @@ export function fromJSON(json: unknown): GradientSource {
       const x = j['perturbation'] as any;
       switch (x['kind'] as string) {
         case 'filterNoise':
-          return perturbedGrad(filterNoise(hyperFrom(x['sigma']), { axis: x['axis'], ...opt('mask', x['mask']) }));
+          return perturbedGrad(filterNoise(hyperFrom(x['sigma']), { axis: x['axis'], draw: x['draw'] ?? 0, ...opt('mask', x['mask']) }));
         case 'adaptiveFilterNoise':
-          return perturbedGrad(adaptiveFilterNoise({ sigma: hyperFrom(x['sigma']), eta: hyperFrom(x['eta']), beta: hyperFrom(x['beta']), axis: x['axis'], ...opt('mask', x['mask']) }));
+          return perturbedGrad(adaptiveFilterNoise({ sigma: hyperFrom(x['sigma']), eta: hyperFrom(x['eta']), beta: hyperFrom(x['beta']), axis: x['axis'], draw: x['draw'] ?? 0, ...opt('mask', x['mask']) }));
         case 'adversarial':
           return perturbedGrad(adversarial(hyperFrom(x['rho']), { adaptive: x['adaptive'], eta: x['eta'], ...opt('adaptiveMask', x['adaptiveMask']), ...opt('mask', x['mask']) }));
       }

@@ -11,6 +11,8 @@ export interface FilterNoise {
   /** The filter axis; default −1 (last), tfjs's output-channel axis. */
   readonly axis: number;
   readonly mask?: LeafMask;
+  /** Which independent draw: perturbations equal in every field draw the same noise unless their `draw` differs. */
+  readonly draw: number;
 }
 
 /** ARWP's noise: filter noise divided by √(1 + η·Σ_j F_ij), F ← β·F + g² of the perturbed gradient (Li et al. 2024). */
@@ -21,6 +23,8 @@ export interface AdaptiveFilterNoise {
   readonly beta: Hyper;
   readonly axis: number;
   readonly mask?: LeafMask;
+  /** Which independent draw (see FilterNoise.draw). */
+  readonly draw: number;
 }
 
 /** SAM's ascent step ε = ρ·g/(‖g‖ + 1e-12) (Foret et al. 2021); ASAM's ε = ρ·T²⊙g/(‖T⊙g‖ + 1e-12), T = |w| + η (Kwon et al. 2021). */
