@@ -33,6 +33,7 @@ export function accumulate(k: number, inner: AnyTransformation): GradientTransfo
         const [u, s] = inner.update(mean, state.inner, params);
         return [u, { sum: map(sum, (x) => tf.zerosLike(x)), held: 0, inner: s }] as unknown as tf.TensorContainer;
       }) as unknown as readonly [Tree, AccumulateState],
-    ...(inner.handlesNonFinite === true ? { handlesNonFinite: true } : {}),
+    // The running sum would keep a NaN for k − 1 calls before inner could skip it; only k = 1 passes it straight on.
+    ...(k === 1 && inner.handlesNonFinite === true ? { handlesNonFinite: true } : {}),
   };
 }

@@ -16,6 +16,7 @@ export function chain(...transforms: readonly AnyTransformation[]): GradientTran
         });
         return [u, next] as unknown as tf.TensorContainer;
       }) as unknown as readonly [Tree, readonly State[]],
-    handlesNonFinite: transforms.some((t) => t.handlesNonFinite === true),
+    // Only the first member sees the raw gradient: a NaN would reach the state of any member before applyIfFinite.
+    handlesNonFinite: transforms[0]?.handlesNonFinite === true,
   };
 }

@@ -18,6 +18,6 @@ export function masked(mask: NameMask, inner: AnyTransformation): GradientTransf
       for (const n of Object.keys(updates)) out[n] = keep.includes(n) ? (u[n] as Tree[string]) : (updates[n] as Tree[string]);
       return [out, { inner: s as State }];
     },
-    ...(inner.handlesNonFinite === true ? { handlesNonFinite: true } : {}),
+    // Not handlesNonFinite even if inner is: the leaves outside the mask pass NaN straight through.
   };
 }

@@ -21,7 +21,8 @@ export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonI
     (u, { nu, mu }) => {
       const v = zipWith(nu, u, (vi, g) => tf.add(tf.mul(vi, decay), tf.mul(tf.square(g), 1 - decay)));
       const m = mu === null ? null : zipWith(mu, u, (mi, g) => tf.add(tf.mul(mi, decay), tf.mul(g, 1 - decay)));
-      const second = m === null ? v : zipWith(v, m, (vi, mi) => tf.sub(vi, tf.square(mi)));
+      // ν − μ² ≥ 0 in exact arithmetic; float32 rounding can make it slightly negative once the variance vanishes.
+      const second = m === null ? v : zipWith(v, m, (vi, mi) => tf.relu(tf.sub(vi, tf.square(mi))));
       const denom = (s: tf.Tensor): tf.Tensor => (epsilonInSqrt ? tf.sqrt(tf.add(s, eps)) : tf.add(tf.sqrt(s), eps));
       const out = zipWith3(u, second, u, (g, s) => tf.div(g, denom(s)));
       return [out, { nu: v, mu: m }];
