@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { Worker } from 'node:worker_threads';
+import type { BackendName } from '../backend.js';
+import { OptimixError } from '../errors.js';
+import type { Batch, LossFn } from '../model.js';
+import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
+import type { Key } from '../random.js';
+import type { ResolvedSource } from '../source/resolved.js';
+import { isStateless } from '../source/resolve.js';
+import { disposeReplaced, disposeTree, type Tree } from '../tree.js';
+import { combine, evaluate, type Evaluation, type SourceState } from './evaluate.js';
+import type { Interpreter } from './interpreter.js';
+import type { ModelRef } from './modelRef.js';
+import { splitBatch } from './splitBatch.js';
+import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
+import type { EvalReply, EvalRequest } from './worker.js';
+
+/** A worker that failed: it threw while evaluating, crashed, or could not start. */
+export class WorkerError extends OptimixError {}
+
+/** Options of `parallel`. */
+export interface ParallelOptions {
+  /** Worker threads besides the main thread; default 1 (on 2 cores: main + 1 worker evaluate RWP's two gradients at once). */
+  readonly workers?: number;
+  /** The module the workers import their loss from; must compute the same loss as the `loss` passed to `step`. */
+  readonly model: ModelRef;
+  /** The workers' backend; default the main thread's (wasm). */
+  readonly backend?: BackendName;
+}
+
+/** The parallel interpreter: an Interpreter with a `close()` that ends its workers. */
+export interface ParallelInterpreter extends Interpreter {
+  readonly close: () => Promise<void>;
+  /** The number of worker threads. */
+  readonly workers: number;
+}
+
+/** The independent pieces of a source: leaves (evaluated anywhere) joined by mixes (combined on the main thread). */
+type Plan = { readonly kind: 'leaf'; readonly node: ResolvedSource; readonly batch: Batch } | { readonly kind: 'mix'; readonly lambda: number; readonly a: Plan; readonly b: Plan };
+
+const sameShape = (a: ResolvedSource, b: ResolvedSource): boolean =>
+  JSON.stringify(a, (k, v: unknown) => (k === 'path' ? undefined : v)) === JSON.stringify(b, (k, v: unknown) => (k === 'path' ? undefined : v));
+
+/** plan(node, batch): split a source at its mixes, as `evaluate` would walk it (same batch halves, same shortcut). */
+function plan(node: ResolvedSource, batch: Batch, made: tf.Tensor[]): Plan {
+  if (node.kind !== 'mix') return { kind: 'leaf', node, batch };
+  if (node.batch === 'same' && isStateless(node) && sameShape(node.a, node.b)) return plan(node.a, batch, made);
+  let [ba, bb] = [batch, batch];
+  if (node.batch === 'split') {
+    [ba, bb] = splitBatch(batch);
+    made.push(...Object.values(ba), ...Object.values(bb));
+  }
+  return { kind: 'mix', lambda: node.lambda, a: plan(node.a, ba, made), b: plan(node.b, bb, made) };
+}
+
+const leaves = (p: Plan): Array<Extract<Plan, { kind: 'leaf' }>> => (p.kind === 'leaf' ? [p] : [...leaves(p.a), ...leaves(p.b)]);
+
+const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
+  Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
+
+interface Slot {
+  worker: Worker;
+  started: Promise<void>;
+  pending: Map<number, { resolve: (r: EvalReply & { ok: true }) => void; reject: (e: Error) => void }>;
+  dead: Error | undefined;
+}
+
+/**
+ * parallel({ workers = 1, model }): an interpreter that evaluates the independent branches of a gradient source — both
+ * sides of `mix`, nested mixes — at the same time, the first on this thread and the others in worker_threads, each
+ * with its own tfjs backend. Same numbers as `sequential`, bit for bit, for the same key. Call `close()` when done.
+ */
+export function parallel(options: ParallelOptions): ParallelInterpreter {
+  const count = options.workers ?? 1;
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`parallel: workers must be an integer ≥ 1, got ${String(count)}`);
+  if (typeof options.model?.module !== 'string') throw new TypeError('parallel: model must be { module, export?, args? }: the module workers import their loss from');
+  const here = import.meta.url;
+  const workerUrl = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
+  const slots: Array<Slot | undefined> = Array.from({ length: count }, () => undefined);
+  let nextId = 0;
+  let closed = false;
+
+  const spawn = (i: number): Slot => {
+    const workerData = { model: options.model, backend: options.backend ?? (tf.getBackend() as BackendName) };
+    // From TypeScript sources (tests, examples under tsx) the worker registers tsx's loader before importing its
+    // entry (a worker does not inherit the loader); the built dist/ runs worker.js directly.
+    const worker = workerUrl.pathname.endsWith('.ts')
+      ? new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(workerUrl.href)});`, { eval: true, workerData })
+      : new Worker(workerUrl, { workerData });
+    worker.unref();
+    const slot: Slot = { worker, pending: new Map(), dead: undefined, started: Promise.resolve() };
+    const fail = (e: Error): void => {
+      slot.dead = e;
+      void worker.terminate();
+      for (const p of slot.pending.values()) p.reject(e);
+      slot.pending.clear();
+      if (slots[i] === slot) slots[i] = undefined;
+    };
+    slot.started = new Promise<void>((resolve, reject) => {
+      const onFirst = (m: { ready?: boolean; error?: string }): void => {
+        if (m.ready === true) resolve();
+        else {
+          const e = new WorkerError(`parallel: worker ${i} could not start: ${m.error ?? 'unknown error'}`);
+          fail(e);
+          reject(e);
+        }
+      };
+      worker.once('message', onFirst);
+      worker.once('error', (e) => reject(new WorkerError(`parallel: worker ${i} crashed while starting: ${e.message}`)));
+    });
+    slot.started.catch(() => undefined);
+    worker.on('message', (m: EvalReply | { ready: boolean }) => {
+      if (!('id' in m)) return;
+      const p = slot.pending.get(m.id);
+      if (p === undefined) return;
+      slot.pending.delete(m.id);
+      if (slot.pending.size === 0) worker.unref();
+      if (m.ok) p.resolve(m);
+      else p.reject(new WorkerError(`parallel: worker ${i} failed to evaluate the gradient: ${m.name}: ${m.error}`));
+    });
+    worker.on('error', (e) => fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
+    worker.on('exit', (code) => {
+      if (!closed) fail(new WorkerError(`parallel: worker ${i} exited unexpectedly (code ${code})`));
+    });
+    return slot;
+  };
+
+  const request = async (i: number, req: Omit<EvalRequest, 'id'>): Promise<EvalReply & { ok: true }> => {
+    if (closed) throw new WorkerError('parallel: the interpreter is closed');
+    const slot = slots[i] ?? (slots[i] = spawn(i));
+    await slot.started;
+    if (slot.dead !== undefined) throw slot.dead;
+    const id = nextId++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      const message: EvalRequest = { id, ...req };
+      slot.worker.postMessage(message, transferList(req.params, req.batch, ...Object.values(req.state)));
+    });
+  };
+
+  const step = async (opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): Promise<StepResult> => {
+    const { resolved, stepKey } = prepare('parallel.step', opt, params, state);
+    const made: tf.Tensor[] = [];
+    const p = plan(resolved, batch, made);
+    const parts = leaves(p);
+    try {
+      if (parts.length === 1) {
+        return keepResult(() => finish('parallel.step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
+      }
+      // Send every leaf but the first to a worker (round robin), then evaluate the first here while they run.
+      const words: readonly [number, number] = [stepKey[0], stepKey[1]];
+      const remote = parts.slice(1).map((leaf, j) =>
+        request(j % count, { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path) }),
+      );
+      remote.forEach((r) => r.catch(() => undefined));
+      const first = parts[0] as Extract<Plan, { kind: 'leaf' }>;
+      const local = tf.tidy(() => evaluate(first.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source }) as unknown as tf.TensorContainer) as unknown as Evaluation;
+      let replies: Array<EvalReply & { ok: true }>;
+      try {
+        replies = await Promise.all(remote);
+      } catch (e) {
+        disposeTree(local);
+        throw e;
+      }
+      const result = keepResult(() => {
+        const evals = new Map<Plan, Evaluation>([[first, local]]);
+        parts.slice(1).forEach((leaf, j) => {
+          const r = replies[j] as EvalReply & { ok: true };
+          evals.set(leaf, { grads: treeFromWire(r.grads), loss: tf.scalar(r.loss), at: r.at, gradEvals: r.gradEvals, state: Object.fromEntries(Object.entries(r.state).map(([path, t]) => [path, treeFromWire(t)])) });
+        });
+        const fold = (q: Plan): Evaluation => (q.kind === 'leaf' ? (evals.get(q) as Evaluation) : combine(q.lambda, fold(q.a), fold(q.b)));
+        return finish('parallel.step', opt, params, state, fold(p));
+      });
+      disposeReplaced(local, result);
+      return result;
+    } finally {
+      for (const t of made) t.dispose();
+    }
+  };
+
+  return {
+    name: `parallel(${count})`,
+    workers: count,
+    step,
+    close: async () => {
+      closed = true;
+      await Promise.all(slots.map((s) => s?.worker.terminate()));
+      slots.fill(undefined);
+    },
+  };
+}
