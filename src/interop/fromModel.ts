@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { StructureError } from '../errors.js';
+import type { Batch, LossFn } from '../model.js';
+import { checkParams, structureProblems } from '../structure.js';
+import type { Tree } from '../tree.js';
+import { InteropError } from './errors.js';
+import type { LayerVariableLike, LayersModelLike } from './layers.js';
+
+/** Options of `fromModel`. */
+export interface FromModelOptions {
+  /** The loss `(yTrue, yPred) => per-example (or scalar) loss`; default the model's compiled loss (`model.compile({ loss })`). */
+  readonly loss?: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+  /** Batch keys of the inputs and targets; default 'x' and 'y'. */
+  readonly inputKey?: string;
+  readonly targetKey?: string;
+}
+
+/** A tfjs-layers model as optimix sees it: parameters, a loss of parameters, and a way to put parameters back into the model. */
+export interface ModelAdapter {
+  /** Copies of the trainable weights at the time of the call, keyed by variable name (yours to dispose). */
+  readonly params: Tree;
+  /** loss(params, { x, y }): mean(loss(y, model(x; params), training)) + regularizers, as `fit` computes it; the model's variables are not touched. */
+  readonly loss: LossFn;
+  /** setWeights(params): assign params into the model's variables, by name (checked: every name, every shape). */
+  readonly setWeights: (params: Tree) => void;
+  /** The trainable weights' names, in the model's order. */
+  readonly names: readonly string[];
+}
+
+type Swappable = LayerVariableLike & { val: tf.Tensor };
+
+/**
+ * fromModel(model, { loss?, inputKey = 'x', targetKey = 'y' }): use a tfjs-layers model with `step` and `train`. The loss runs
+ * the model's own layers on the given params (each LayerVariable reads them in place of its value while the loss runs), so it
+ * is an ordinary differentiable function of params; the model's variables are never changed by it. Single input, single output.
+ */
+export function fromModel(model: LayersModelLike, options: FromModelOptions = {}): ModelAdapter {
+  const weights = model?.trainableWeights;
+  if (!Array.isArray(weights) || weights.length === 0) throw new InteropError('fromModel: the model has no trainable weights (is it a built tfjs-layers model?)');
+  const names = weights.map((w) => w.name);
+  const dup = names.filter((n, i) => names.indexOf(n) !== i);
+  if (dup.length > 0) throw new InteropError(`fromModel: trainable weights share names: ${[...new Set(dup)].join(', ')}`);
+  const vars = weights as unknown as Swappable[];
+  const unreadable = vars.filter((w) => !(w.val instanceof tf.Tensor) || w.val !== w.read()).map((w) => w.name);
+  if (unreadable.length > 0) throw new InteropError(`fromModel: cannot reach the values of ${unreadable.join(', ')} (expected tfjs-layers 4.x LayerVariables, whose read() returns their 'val')`);
+  // tf.sequential(…) compiles and fits through its inner functional model (a private field), which holds the compiled loss.
+  const compiled = (model as LayersModelLike & { model?: Pick<LayersModelLike, 'lossFunctions' | 'calculateLosses'> }).model ?? model;
+  const lossFns = compiled.lossFunctions ?? [];
+  if (options.loss === undefined && lossFns.length !== 1) {
+    throw new InteropError(lossFns.length === 0 ? 'fromModel: the model has no compiled loss; call model.compile({ optimizer, loss }) or pass fromModel(model, { loss })' : `fromModel: the model has ${lossFns.length} outputs; only single-output models are supported`);
+  }
+  const lossOf = options.loss ?? (lossFns[0] as (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
+  const xKey = options.inputKey ?? 'x';
+  const yKey = options.targetKey ?? 'y';
+
+  const params: Record<string, tf.Tensor> = {};
+  for (const w of vars) params[w.name] = tf.clone(w.read());
+
+  const loss: LossFn = (p: Tree, batch: Batch) => {
+    const missing = names.filter((n) => !(p[n] instanceof tf.Tensor));
+    if (missing.length > 0) throw new StructureError('fromModel loss', missing.map((n) => `params has no leaf '${n}' (the model does)`));
+    const x = batch[xKey];
+    const y = batch[yKey];
+    if (x === undefined || y === undefined) throw new InteropError(`fromModel loss: the batch must hold '${xKey}' and '${yKey}', got ${Object.keys(batch).join(', ') || 'nothing'}`);
+    const saved = vars.map((w) => w.val);
+    try {
+      vars.forEach((w) => {
+        w.val = p[w.name] as tf.Tensor;
+      });
+      const out = model.apply(x, { training: true });
+      if (!(out instanceof tf.Tensor)) throw new InteropError('fromModel loss: the model returned several outputs; only single-output models are supported');
+      let total = tf.mean(lossOf(y, out)) as tf.Scalar;
+      for (const r of compiled.calculateLosses?.() ?? []) total = tf.add(total, r);
+      return total;
+    } finally {
+      vars.forEach((w, i) => {
+        w.val = saved[i] as tf.Tensor;
+      });
+    }
+  };
+
+  const setWeights = (p: Tree): void => {
+    checkParams('fromModel setWeights', p);
+    const current: Tree = Object.fromEntries(vars.map((w) => [w.name, w.read()]));
+    const problems = structureProblems(current, p, 'params');
+    if (problems.length > 0) throw new StructureError('fromModel setWeights', problems);
+    for (const w of vars) {
+      const v = w.read() as tf.Variable;
+      const t = p[w.name] as tf.Tensor;
+      if (t !== v) v.assign(t);
+    }
+  };
+
+  return { params, loss, setWeights, names };
+}
