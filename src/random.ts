@@ -55,9 +55,9 @@ export function foldName(k: Key, name: string): Key {
   return fold(k, h >>> 0);
 }
 
-/** toSeed(k): the seed passed to tfjs random ops (an integer below 2^53). */
+/** toSeed(k): the seed passed to tfjs random ops, an integer in [1, 2^53) (tfjs treats a seed of 0 as "unseeded"). */
 export function toSeed(k: Key): number {
-  return (k[0] & 0x1fffff) * 2 ** 32 + k[1];
+  return (k[0] & 0x1fffff) * 2 ** 32 + k[1] || 1;
 }
 
 /** isKey(x): whether x is a key made by this module's functions (a frozen pair of uint32 words). */

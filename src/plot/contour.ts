@@ -1,4 +1,4 @@
-import { checkSize, escapeXml, formatTick, isArray, niceStep, num, ticksIn, viridis } from './svg.js';
+import { checkSize, escapeXml, formatTick, isArray, niceStep, num, ticksIn, viridis, svgOpen } from './svg.js';
 
 export interface ContourOptions {
   readonly title: string;
@@ -93,13 +93,7 @@ export function contourSvg(options: ContourOptions): string {
   const px = (x: number): number => m.left + ((x - x0) / (x1 - x0)) * pw;
   const py = (y: number): number => m.top + ph - ((y - y0) / (y1 - y0)) * ph;
 
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="sans-serif" font-size="12">`,
-  );
-  parts.push(`<title>${escapeXml(title)}</title>`);
-  parts.push(`<rect x="0" y="0" width="${num(width)}" height="${num(height)}" fill="#ffffff"/>`);
-  parts.push(`<text x="${num(m.left + pw / 2)}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  const parts: string[] = svgOpen(width, height, title, m.left + pw / 2);
 
   // Heat-map cells.
   parts.push('<g class="heatmap" shape-rendering="crispEdges">');

@@ -1,4 +1,4 @@
-import { checkSize, DASHES, escapeXml, formatTick, isArray, niceDomain, num, PALETTE, textWidth, ticksIn } from './svg.js';
+import { checkSize, DASHES, escapeXml, formatTick, isArray, niceDomain, num, PALETTE, textWidth, ticksIn, svgOpen } from './svg.js';
 
 export interface LineSeries {
   /** Legend label. */
@@ -75,13 +75,7 @@ export function lineChartSvg(options: LineChartOptions): string {
   const px = (x: number): number => m.left + ((x - xd.lo) / (xd.hi - xd.lo)) * pw;
   const py = (y: number): number => m.top + ph - ((y - yd.lo) / (yd.hi - yd.lo)) * ph;
 
-  const parts: string[] = [];
-  parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="sans-serif" font-size="12">`,
-  );
-  parts.push(`<title>${escapeXml(title)}</title>`);
-  parts.push(`<rect x="0" y="0" width="${num(width)}" height="${num(height)}" fill="#ffffff"/>`);
-  parts.push(`<text x="${num(m.left + pw / 2)}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`);
+  const parts: string[] = svgOpen(width, height, title, m.left + pw / 2);
 
   // Grid, ticks and tick labels.
   parts.push('<g class="axes" stroke="#000000" stroke-width="1">');

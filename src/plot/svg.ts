@@ -3,6 +3,16 @@
  * a categorical palette and the viridis colour map. Pure string/number functions, no dependency.
  */
 
+/** svgOpen(width, height, title, titleX): the opening <svg> tag, its <title>, a white background and a bold heading at titleX. */
+export function svgOpen(width: number, height: number, title: string, titleX: number): string[] {
+  return [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${num(width)}" height="${num(height)}" viewBox="0 0 ${num(width)} ${num(height)}" font-family="sans-serif" font-size="12">`,
+    `<title>${escapeXml(title)}</title>`,
+    `<rect x="0" y="0" width="${num(width)}" height="${num(height)}" fill="#ffffff"/>`,
+    `<text x="${num(titleX)}" y="24" text-anchor="middle" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+  ];
+}
+
 /** escapeXml(s): s with & < > " ' replaced by entities, safe in text and in attribute values. */
 export function escapeXml(s: string): string {
   return String(s).replace(/[&<>"']/g, (c) =>

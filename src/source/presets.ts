@@ -1,4 +1,4 @@
-import { adaptiveFilterNoise } from '../perturbation/adaptiveFilterNoise.js';
+import { adaptiveFilterNoise, type AdaptiveFilterNoiseOptions } from '../perturbation/adaptiveFilterNoise.js';
 import { adversarial } from '../perturbation/adversarial.js';
 import { filterNoise, type FilterOptions } from '../perturbation/filterNoise.js';
 import { cosineIncrease, isSchedule, type Hyper } from '../schedule.js';
@@ -35,13 +35,7 @@ export function mRwp(options: Omit<RwpOptions, 'batch'> = {}): Mix {
 }
 
 /** Options of `arwp` and `mArwp`. */
-export interface ArwpOptions extends FilterOptions {
-  readonly sigma?: Hyper;
-  readonly σ?: Hyper;
-  readonly eta?: Hyper;
-  readonly η?: Hyper;
-  readonly beta?: Hyper;
-  readonly β?: Hyper;
+export interface ArwpOptions extends AdaptiveFilterNoiseOptions {
   /** CosineInc's inc: σ rises from σ to σ·(1 + inc) over `steps` (arwp only); default 15. */
   readonly inc?: number;
   /** Total training steps T of the CosineInc schedule (arwp, when σ is a number and inc > 0). */
@@ -57,6 +51,7 @@ const adaptive = (where: string, o: ArwpOptions, sigma: Hyper) =>
     beta: alias<Hyper>(where, o, 'beta', 'β', 0.9),
     ...(o.axis === undefined ? {} : { axis: o.axis }),
     ...(o.mask === undefined ? {} : { mask: o.mask }),
+    ...(o.draw === undefined ? {} : { draw: o.draw }),
   });
 
 /**
