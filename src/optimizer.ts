@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, OptimixError } from './errors.js';
+import { NonFiniteError, OptimixError, StructureError } from './errors.js';
 import { combine, evaluate, type Evaluation, type SourceState } from './interpret/evaluate.js';
 import type { Batch, LossFn } from './model.js';
 import { fold, isKey, key as rootKey, type Key } from './random.js';
@@ -8,19 +8,26 @@ import { resolve, statefulPaths } from './source/resolve.js';
 import type { GradientSource } from './source/types.js';
 import { checkParams, checkStructure } from './structure.js';
 import type { AnyTransformation, State } from './transform/types.js';
-import { zerosLike, type Tree } from './tree.js';
+import { shapeDifferences, stateShape } from './stateShape.js';
+import { disposeTree, zerosLike, type Tree } from './tree.js';
 
 /** The state of an optimizer: step count, random key, the transform's state and the source's state. Plain data. */
 export interface OptimizerState {
+  /** Steps taken so far. */
   readonly count: number;
+  /** The root random key; step t draws its noise from `fold(key, t)`. */
   readonly key: Key;
+  /** The transform's state (momenta, moments, counters). */
   readonly transform: State;
+  /** The source's state, by node path (ARWP's F); empty for stateless sources. */
   readonly source: SourceState;
 }
 
 /** An optimizer: where gradients come from (a source) and what to do with them (a transform). */
 export interface Optimizer {
+  /** Where gradients come from: data, printed by `describe`. */
   readonly source: GradientSource;
+  /** What to do with them: the update rule. */
   readonly transform: AnyTransformation;
   /** init(params, key = key(0)): the initial state. */
   readonly init: (params: Tree, k?: Key) => OptimizerState;
@@ -28,10 +35,13 @@ export interface Optimizer {
 
 /** What one step returns: new parameters and state (new tensors; the inputs are untouched), and the loss. */
 export interface StepResult {
+  /** The new parameters (new tensors, yours). */
   readonly params: Tree;
+  /** The new state (yours). */
   readonly state: OptimizerState;
   /** The loss: L(w; B) when the source evaluates the clean point, else the loss at the perturbed point (see `valueAt`). */
   readonly value: number;
+  /** Where `value` was taken: at the weights w, or at a perturbed point w + ε (ARWP alone). */
   readonly valueAt: 'w' | 'w+ε';
   /** Forward+backward passes this step took (SGD 1, RWP 2, SAM 2). */
   readonly gradEvals: number;
@@ -56,12 +66,31 @@ export function optimizer(source: GradientSource, transform: AnyTransformation):
   });
 }
 
-/** checkState(where, opt, state): the state is an optimizer state for these params. */
+/** The transform-state shape each optimizer expects, per parameter signature (computed once from `init`). */
+const expectedShapes = new WeakMap<Optimizer, Map<string, Map<string, string>>>();
+
+function expectedTransformShape(opt: Optimizer, params: Tree): Map<string, string> {
+  const signature = Object.entries(params).map(([n, t]) => `${n}:${t.shape.join(',')}`).join(';');
+  const byParams = expectedShapes.get(opt) ?? new Map<string, Map<string, string>>();
+  expectedShapes.set(opt, byParams);
+  let shape = byParams.get(signature);
+  if (shape === undefined) {
+    const fresh = opt.transform.init(params);
+    shape = stateShape(fresh);
+    disposeTree(fresh);
+    byParams.set(signature, shape);
+  }
+  return shape;
+}
+
+/** checkState(where, opt, state, params): the state is a state of this optimizer for these params (structure, not values). */
 function checkState(where: string, opt: Optimizer, state: OptimizerState, params: Tree): void {
   if (typeof state !== 'object' || state === null || !Number.isInteger(state.count) || !isKey(state.key)) {
     throw new OptimixError(`${where}: state must come from opt.init(params, key) or a previous step`);
   }
   for (const path of statefulPaths(opt.source)) checkStructure(where, params, state.source?.[path], `state.source['${path}']`);
+  const problems = shapeDifferences(expectedTransformShape(opt, params), stateShape(state.transform), 'state.transform');
+  if (problems.length > 0) throw new StructureError(where, [`the state is not a state of this optimizer's transform for these parameters:`, ...problems]);
 }
 
 /** prepare(opt, params, state): the resolved source and the step's key (shared by every interpreter). */
@@ -115,7 +144,12 @@ export function keepResult(f: () => StepResult): StepResult {
  * applyGradients(opt, grads, state, params): the transform half of a step, for gradients computed elsewhere
  * (checked against params: names and shapes). Returns new params and state.
  */
-export function applyGradients(opt: Optimizer, grads: Tree, state: OptimizerState, params: Tree): { readonly params: Tree; readonly state: OptimizerState } {
+export function applyGradients(opt: Optimizer, grads: Tree, state: OptimizerState, params: Tree): {
+  /** The new parameters (yours). */
+  readonly params: Tree;
+  /** The new state (yours). */
+  readonly state: OptimizerState;
+} {
   checkParams('applyGradients', params);
   checkStructure('applyGradients', params, grads, 'grads');
   checkState('applyGradients', opt, state, params);
@@ -133,7 +167,14 @@ export function gradientOf(
   params: Tree,
   batch: Batch,
   options: { readonly key?: Key; readonly step?: number; readonly state?: SourceState } = {},
-): { readonly grads: Tree; readonly value: number; readonly valueAt: 'w' | 'w+ε' } {
+): {
+  /** The gradient the source gives, named like params (yours). */
+  readonly grads: Tree;
+  /** The loss. */
+  readonly value: number;
+  /** Where the loss was taken. */
+  readonly valueAt: 'w' | 'w+ε';
+} {
   checkParams('gradientOf', params);
   const t = options.step ?? 0;
   const k = options.key ?? rootKey(0);

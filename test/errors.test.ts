@@ -110,3 +110,15 @@ test('disposed or non-float parameters are rejected before anything runs', () =>
   assert.throws(() => opt.init({}), /params has no leaves/);
   disposeTree(ints);
 });
+
+test('a state of another rule is rejected by step with the differences named', () => {
+  const { params, batch, loss } = regression(5);
+  const momentum = optimizer(cleanGrad, sgd(0.1, { momentum: 0.9 }));
+  const adamOpt = optimizer(cleanGrad, adam(0.01));
+  const s = momentum.init(params);
+  assert.throws(() => step(adamOpt, loss, params, batch, s), (e: Error) => e instanceof StructureError && /not a state of this optimizer's transform/.test(e.message) && /state\.transform/.test(e.message));
+  const other = { kernel: tf.ones([2, 2]), bias: tf.zeros([2]) };
+  assert.throws(() => step(momentum, loss, params, batch, momentum.init(other)), /state\.transform\/0\/momentum\/kernel is float32\[2,2\], expected float32\[5,3\]/);
+  for (const t of Object.values(params)) assert.ok(!t.isDisposed);
+  disposeTree([params, batch, s, other]);
+});

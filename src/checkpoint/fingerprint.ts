@@ -1,3 +1,4 @@
+import { canonical } from '../canonical.js';
 import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer, OptimizerState } from '../optimizer.js';
 import { describe } from '../source/describe.js';
@@ -61,20 +62,6 @@ export function fingerprint(opt: Optimizer, params: Tree): Fingerprint {
   return tf.tidy(() => fingerprintOf(opt, opt.init(params), params) as unknown as tf.TensorContainer) as unknown as Fingerprint;
 }
 
-/** canonical(json): JSON text with object keys sorted, so equal values print equally whatever their key order. */
-export function canonical(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
-  if (typeof x === 'object' && x !== null) {
-    const o = x as Record<string, unknown>;
-    return `{${Object.keys(o)
-      .filter((k) => o[k] !== undefined)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(x) ?? 'null';
-}
-
 /** sameRule(a, b): whether two fingerprints name the same rule (source JSON when both have it, else the formulas; and both state structures). */
 export function sameRule(a: Fingerprint, b: Fingerprint): boolean {
   const src = a.sourceJSON !== null && b.sourceJSON !== null ? canonical(a.sourceJSON) === canonical(b.sourceJSON) : a.source === b.source;
@@ -83,3 +70,5 @@ export function sameRule(a: Fingerprint, b: Fingerprint): boolean {
 
 /** fingerprintText(fp): a fingerprint on one line, for messages. */
 export const fingerprintText = (fp: Fingerprint): string => `source ${fp.source}; transform state ${canonical(fp.transform)}; source state ${canonical(fp.sourceState)}`;
+
+export { canonical };

@@ -1,15 +1,6 @@
 import { foldName, type Key } from '../random.js';
+import { canonical } from '../canonical.js';
 import type { ResolvedPerturbation } from './resolved.js';
-
-/** canonical(x): JSON with object keys sorted, so equal values print equally. */
-function canonical(x: unknown): string {
-  if (Array.isArray(x)) return `[${x.map(canonical).join(',')}]`;
-  if (x !== null && typeof x === 'object') {
-    const o = x as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(x);
-}
 
 /**
  * noiseKey(stepKey, p) = foldName(stepKey, canonical JSON of p): the key a perturbation draws its noise from at a step.
