@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-wasm';
 /** The tfjs backends optimix runs on: `wasm` (default, SIMD build) or `cpu` (fallback). */
 export type BackendName = 'wasm' | 'cpu';
 
+/** Options of `ready`. */
 export interface ReadyOptions {
   /** Backend to select; default `'wasm'`, falling back to `'cpu'` with a warning. */
   readonly backend?: BackendName;

@@ -9,7 +9,9 @@ export class OptimixError extends Error {
 /** Hyperparameters that fail validation; `problems` lists every one (not only the first). */
 export class HyperparameterError extends OptimixError {
   constructor(
+    /** The function that rejected its hyperparameters, e.g. `sgd`. */
     readonly where: string,
+    /** Every invalid hyperparameter, one sentence each. */
     readonly problems: readonly string[],
   ) {
     super(`${where}: invalid hyperparameters:\n  - ${problems.join('\n  - ')}`);
@@ -19,7 +21,9 @@ export class HyperparameterError extends OptimixError {
 /** A tree (gradients, updates, state) whose names or shapes do not match the parameters. */
 export class StructureError extends OptimixError {
   constructor(
+    /** The function that met the mismatched tree, e.g. `step`. */
     readonly where: string,
+    /** Every missing name, extra name and wrong shape, one sentence each. */
     readonly problems: readonly string[],
   ) {
     super(`${where}: tree does not match the parameters:\n  - ${problems.join('\n  - ')}`);

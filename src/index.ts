@@ -1,6 +1,8 @@
 /**
  * optimix: optimizers as pure, composable values on TensorFlow.js.
  * Gradient sources (where ∇ comes from) + gradient transforms (what to do with ∇) = an optimizer.
+ *
+ * @module optimix
  */
 export { ready, type BackendName, type ReadyOptions } from './backend.js';
 export * from './errors.js';

@@ -3,7 +3,10 @@
  * 32-bit words; `split` and `fold` derive new keys by hashing, and `toSeed` maps a
  * key to the numeric seed tfjs's random ops take. Same key ⇒ same numbers.
  */
-export type Key = readonly [number, number] & { readonly __brand: 'optimix.Key' };
+export type Key = readonly [number, number] & {
+  /** A type-level brand (no such property exists at run time): only this module's functions make keys. */
+  readonly __brand: 'optimix.Key';
+};
 
 /** 32-bit finalizer of MurmurHash3 (fmix32): a bijective avalanche mix. */
 function fmix32(h: number): number {

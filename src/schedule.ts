@@ -13,7 +13,9 @@ export interface Schedule {
 
 /** A serializable description of a schedule made by this module. */
 export interface ScheduleSpec {
+  /** The constructor, e.g. `'cosineDecay'`. */
   readonly name: keyof typeof scheduleConstructors;
+  /** Its arguments, in order. */
   readonly args: readonly (number | readonly number[])[];
 }
 
@@ -124,7 +126,22 @@ export function exponentialDecay(init: number, rate: number, steps: number): Sch
 }
 
 /** The constructors of serializable schedules, by name. */
-export const scheduleConstructors = { constant, linear, cosineDecay, warmupCosine, piecewiseConstant, cosineIncrease, exponentialDecay };
+export const scheduleConstructors = {
+  /** See {@link constant}. */
+  constant,
+  /** See {@link linear}. */
+  linear,
+  /** See {@link cosineDecay}. */
+  cosineDecay,
+  /** See {@link warmupCosine}. */
+  warmupCosine,
+  /** See {@link piecewiseConstant}. */
+  piecewiseConstant,
+  /** See {@link cosineIncrease}. */
+  cosineIncrease,
+  /** See {@link exponentialDecay}. */
+  exponentialDecay,
+};
 
 /** scheduleFromSpec(spec): rebuild a schedule from its spec (see `Schedule.spec`). */
 export function scheduleFromSpec(spec: ScheduleSpec): Schedule {

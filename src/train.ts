@@ -9,10 +9,15 @@ export type TrainData = Iterable<Batch> | ((epoch: number) => Iterable<Batch>);
 
 /** What `train` reports after every step. */
 export interface StepInfo {
+  /** The epoch, from 0. */
   readonly epoch: number;
+  /** The step, from 0, counted over all epochs of this call. */
   readonly step: number;
+  /** The step's loss (see `StepResult.value`). */
   readonly value: number;
+  /** Gradient evaluations the step took. */
   readonly gradEvals: number;
+  /** Examples in the batch (the first batch leaf's leading dimension). */
   readonly batchSize: number;
 }
 
@@ -34,9 +39,13 @@ export interface TrainOptions {
 
 /** The result of `train`: final params and state (yours to dispose), and the loss of every step. */
 export interface TrainResult {
+  /** The final parameters (yours to dispose). */
   readonly params: Tree;
+  /** The final optimizer state (yours to dispose; pass it as `state` to resume). */
   readonly state: OptimizerState;
+  /** The loss of every step, in order. */
   readonly losses: readonly number[];
+  /** Gradient evaluations over the whole run. */
   readonly gradEvals: number;
 }
 

@@ -20,9 +20,13 @@ export interface LoadOptions {
 
 /** A loaded checkpoint: fresh tensors (yours to dispose), the state to resume from, your meta, and the manifest. */
 export interface Loaded {
+  /** The parameters, as fresh tensors (yours to dispose). */
   readonly params: Tree;
+  /** The optimizer state, as fresh tensors (yours to dispose; `train` takes it over when passed as `state`). */
   readonly state: OptimizerState;
+  /** The `meta` JSON given to `save`/`serialize` (null when none was given). */
   readonly meta: Json;
+  /** The manifest that was read. */
   readonly manifest: Manifest;
 }
 

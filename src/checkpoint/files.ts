@@ -33,8 +33,11 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
 
 /** What `save` wrote: the manifest and the two files' paths. */
 export interface Saved {
+  /** The manifest written to `manifest.json`. */
   readonly manifest: Manifest;
+  /** The path of `manifest.json`. */
   readonly manifestPath: string;
+  /** The path of the binary weights file. */
   readonly weightsPath: string;
 }
 

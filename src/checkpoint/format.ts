@@ -15,11 +15,17 @@ export const isStoredDtype = (d: unknown): d is StoredDtype => d === 'float32' |
 
 /** Where one tensor lives: its name (a JSON pointer to its first place in the structure), path, shape, dtype and bytes in the weights file. */
 export interface TensorEntry {
+  /** A JSON pointer to the tensor's first place in the manifest, e.g. `/params/dense~1kernel`. */
   readonly name: string;
+  /** The same place as a list of keys and indices. */
   readonly path: readonly (string | number)[];
+  /** The tensor's shape. */
   readonly shape: readonly number[];
+  /** The tensor's dtype. */
   readonly dtype: StoredDtype;
+  /** Where its bytes start in the weights file. */
   readonly offset: number;
+  /** How many bytes it takes. */
   readonly byteLength: number;
   /** CRC-32 of the tensor's bytes. */
   readonly crc32: number;
@@ -39,12 +45,25 @@ export interface Fingerprint {
 
 /** A checkpoint manifest: plain JSON. Tensors in `params`/`state` appear as `{ "$tensor": name }`, the key as `{ "$key": [hi, lo] }`. */
 export interface Manifest {
+  /** Always `'optimix-checkpoint'`. */
   readonly format: typeof FORMAT;
+  /** The format version (see `VERSION`). */
   readonly version: number;
+  /** The optimizer that wrote the state, or null when `save` was given no `opt`. */
   readonly fingerprint: Fingerprint | null;
+  /** The caller's own JSON (epoch, position in the data, metrics). */
   readonly meta: Json;
+  /** The parameter tree, tensors as `{ "$tensor": name }`. */
   readonly params: Json;
+  /** The optimizer state, tensors as `{ "$tensor": name }` and the key as `{ "$key": [hi, lo] }`. */
   readonly state: Json;
+  /** Where every tensor lives in the weights file. */
   readonly tensors: readonly TensorEntry[];
-  readonly weights: { readonly byteLength: number; readonly file?: string };
+  /** The weights file. */
+  readonly weights: {
+    /** Its total size in bytes. */
+    readonly byteLength: number;
+    /** Its file name beside the manifest (absent for in-memory `serialize` output). */
+    readonly file?: string;
+  };
 }

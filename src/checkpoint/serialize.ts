@@ -10,7 +10,9 @@ import { encode, newContext } from './structure.js';
 
 /** What a checkpoint holds: parameters, optimizer state, and optionally the optimizer (for its fingerprint) and your own JSON. */
 export interface CheckpointInput {
+  /** The parameters to save. */
   readonly params: Tree;
+  /** The optimizer state to save (from `opt.init`, `step` or `train`). */
   readonly state: OptimizerState;
   /** The optimizer that made the state; its fingerprint is recorded so that `load` can detect another rule. */
   readonly opt?: Optimizer;
@@ -20,7 +22,9 @@ export interface CheckpointInput {
 
 /** A checkpoint in memory: the JSON manifest and the bytes of every tensor. */
 export interface Serialized {
+  /** The manifest, a JSON-safe object. */
   readonly manifest: Manifest;
+  /** Every tensor's bytes, concatenated (little-endian), as the manifest's entries locate them. */
   readonly weights: Uint8Array;
 }
 

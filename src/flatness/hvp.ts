@@ -14,6 +14,7 @@ import { checkFinite, checkParams, checkSameStructure, gradTree, numberOf } from
  */
 export type HvpMethod = 'finiteDifference' | 'autodiff';
 
+/** Options of `hessianVectorProduct`. */
 export interface HvpOptions {
   /** `'finiteDifference'` (default) or `'autodiff'`; see {@link HvpMethod}. */
   readonly method?: HvpMethod;

@@ -4,6 +4,8 @@
  * products) and 1-D / 2-D loss slices. All are pure: inputs are neither modified nor disposed, every
  * tensor they create is disposed, results are JS numbers (trees only from filterNormalizedDirection and
  * hessianVectorProduct, which the caller owns).
+ *
+ * @module optimix/flatness
  */
 export { filterNormalizedDirection, type BiasMode, type DirectionOptions } from './direction.js';
 export {

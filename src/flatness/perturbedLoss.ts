@@ -5,6 +5,7 @@ import { disposeTree, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, evalLoss, evalLossAt } from './common.js';
 import { filterNormalizedDirection, type DirectionOptions } from './direction.js';
 
+/** Options of `expectedPerturbedLoss`. */
 export interface ExpectedPerturbedLossOptions extends DirectionOptions {
   /** The radii r at which to measure (non-empty, finite; r is relative to each filter's norm). */
   readonly radii: readonly number[];
@@ -14,6 +15,7 @@ export interface ExpectedPerturbedLossOptions extends DirectionOptions {
   readonly key: Key;
 }
 
+/** What `expectedPerturbedLoss` returns: per radius, the mean and spread of the loss increase. */
 export interface ExpectedPerturbedLossResult {
   /** The radii, as given. */
   readonly radii: number[];

@@ -4,6 +4,7 @@ import { foldName, key as rootKey, toSeed, type Key } from '../random.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, scalarOf, valueAndGradTree, evalLossAt } from './common.js';
 
+/** Options of `samSharpness`. */
 export interface SamSharpnessOptions {
   /** Radius ρ ≥ 0 of the L2 ball (global norm over all leaves). */
   readonly rho: number;
@@ -15,6 +16,7 @@ export interface SamSharpnessOptions {
   readonly key?: Key;
 }
 
+/** What `samSharpness` returns. */
 export interface SamSharpnessResult {
   /** max over the iterates of L(w + ε_t) − L(w): a lower bound on the true max over the ball. */
   readonly sharpness: number;

@@ -5,6 +5,7 @@ import { disposeTree, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, checkSameStructure, evalLossAt, linspace } from './common.js';
 import { filterNormalizedDirection, type DirectionOptions } from './direction.js';
 
+/** Options of `lossSlice1D`. */
 export interface LossSlice1DOptions extends DirectionOptions {
   /** Key of the direction d = filterNormalizedDirection(params, key, { axis, biases }). */
   readonly key: Key;
@@ -16,6 +17,7 @@ export interface LossSlice1DOptions extends DirectionOptions {
   readonly direction?: Params;
 }
 
+/** What `lossSlice1D` returns. */
 export interface LossSlice1DResult {
   /** α_i, evenly spaced from −span to span. */
   readonly alphas: number[];
@@ -23,6 +25,7 @@ export interface LossSlice1DResult {
   readonly losses: number[];
 }
 
+/** Options of `lossSlice2D`. */
 export interface LossSlice2DOptions extends DirectionOptions {
   /** Key of the directions: [k₁, k₂] = split(key), d_m = filterNormalizedDirection(params, k_m, { axis, biases }). */
   readonly key: Key;
@@ -34,6 +37,7 @@ export interface LossSlice2DOptions extends DirectionOptions {
   readonly directions?: readonly [Params, Params];
 }
 
+/** What `lossSlice2D` returns. */
 export interface LossSlice2DResult {
   /** α_i along d₁, evenly spaced from −span to span. */
   readonly alphas: number[];

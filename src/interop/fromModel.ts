@@ -10,8 +10,9 @@ import type { LayerVariableLike, LayersModelLike } from './layers.js';
 export interface FromModelOptions {
   /** The loss `(yTrue, yPred) => per-example (or scalar) loss`; default the model's compiled loss (`model.compile({ loss })`). */
   readonly loss?: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
-  /** Batch keys of the inputs and targets; default 'x' and 'y'. */
+  /** Batch key of the inputs; default 'x'. */
   readonly inputKey?: string;
+  /** Batch key of the targets; default 'y'. */
   readonly targetKey?: string;
 }
 

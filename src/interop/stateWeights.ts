@@ -6,7 +6,9 @@ import type { OptimizerState } from '../optimizer.js';
 
 /** A named tensor, as tf.Optimizer's getWeights/setWeights exchange them. */
 export interface NamedTensor {
+  /** The weight's name: `optimix/state` for the JSON skeleton, `optimix/<path>` for each state tensor. */
   readonly name: string;
+  /** The weight's value. */
   readonly tensor: tf.Tensor;
 }
 

@@ -58,6 +58,7 @@ export class OptimixTfOptimizer extends tf.Optimizer {
   private unchecked_ = false;
 
   constructor(
+    /** The optimix optimizer this adapter runs. */
     readonly opt: Optimizer,
     private readonly key: Key = rootKey(0),
     private readonly lossMode: 'step' | 'clean' = 'step',

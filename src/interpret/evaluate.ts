@@ -16,9 +16,11 @@ export type SourceState = Readonly<Record<string, Tree>>;
 
 /** The result of evaluating a gradient source: the gradient, a loss, where that loss was taken, and updated node state. */
 export interface Evaluation {
+  /** The source's gradient, named like the params. */
   readonly grads: Tree;
   /** L(w; B) when some branch evaluated the clean point (`at: 'w'`), else the loss at the first perturbed point. */
   readonly loss: tf.Scalar;
+  /** Where `loss` was taken: at the weights or at a perturbed point. */
   readonly at: 'w' | 'w+ε';
   /** The new state of the stateful nodes evaluated here (a subset of the paths). */
   readonly state: Record<string, Tree>;

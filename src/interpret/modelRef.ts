@@ -5,8 +5,11 @@ import type { LossFn } from '../model.js';
  * with a `loss` (a Model), or, when `args` is given, a factory called with `args` that returns either.
  */
 export interface ModelRef {
+  /** The module's URL (`file:…`, e.g. `new URL('./model.js', import.meta.url).href`) or absolute path. */
   readonly module: string;
+  /** The export to use; default `'default'`. */
   readonly export?: string;
+  /** When given, the export is a factory called with these (structured-clonable) arguments. */
   readonly args?: readonly unknown[];
 }
 

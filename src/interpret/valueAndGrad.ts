@@ -12,7 +12,16 @@ export function checkLoss(y: unknown): tf.Scalar {
 }
 
 /** valueAndGrad(loss, params, batch): L(w; B) and ∇_w L(w; B) as a tree named like params (zeros for leaves the loss does not use). */
-export function valueAndGrad(loss: LossFn, params: Tree, batch: Batch): { readonly value: tf.Scalar; readonly grads: Tree } {
+export function valueAndGrad(
+  loss: LossFn,
+  params: Tree,
+  batch: Batch,
+): {
+  /** L(w; B), a scalar tensor (yours). */
+  readonly value: tf.Scalar;
+  /** ∇_w L(w; B), named like params (yours). */
+  readonly grads: Tree;
+} {
   const names = Object.keys(params);
   const xs = names.map((n) => params[n] as tf.Tensor);
   const f = (): tf.Scalar => checkLoss(loss(params, batch));

@@ -3,14 +3,19 @@ import { sizeOf, type LeafDesc, type TreeDesc } from './treeDesc.js';
 
 /** Options of `arbShape`: rank in [minRank, maxRank] (default 0–2), every dimension in [1, maxDim] (default 3). */
 export interface ShapeOptions {
+  /** Smallest rank; default 0 (scalars). */
   readonly minRank?: number;
+  /** Largest rank; default 2. */
   readonly maxRank?: number;
+  /** Largest size of any dimension; default 3. */
   readonly maxDim?: number;
 }
 
 /** Options of generated float32 values: finite, in [min, max] (default [−10, 10]); or your own arbitrary per leaf. */
 export interface ValueOptions {
+  /** Smallest value; default −10. */
   readonly min?: number;
+  /** Largest value; default 10. */
   readonly max?: number;
   /** Replace the default values: an arbitrary of exactly `n` float32 values. */
   readonly values?: (n: number) => fc.Arbitrary<Float32Array>;
@@ -18,13 +23,23 @@ export interface ValueOptions {
 
 /** Options of `arbTree`: leaf names (default `p0`, `p1`, … with 1–maxLeaves leaves), shapes and values. */
 export interface TreeOptions extends ShapeOptions, ValueOptions {
+  /** Exactly these leaf names; default `p0`, `p1`, … (minLeaves to maxLeaves of them). */
   readonly names?: readonly string[];
+  /** Fewest leaves when names are not given; default 1. */
   readonly minLeaves?: number;
+  /** Most leaves when names are not given; default 3. */
   readonly maxLeaves?: number;
 }
 
 /** A stream length: exactly n, or between min and max. */
-export type Length = number | { readonly min: number; readonly max: number };
+export type Length =
+  | number
+  | {
+      /** Shortest length. */
+      readonly min: number;
+      /** Longest length. */
+      readonly max: number;
+    };
 
 /** arbShape({ maxRank, maxDim }): a tensor shape of rank minRank..maxRank with every dimension in 1..maxDim (shrinks toward scalars). */
 export function arbShape({ minRank = 0, maxRank = 2, maxDim = 3 }: ShapeOptions = {}): fc.Arbitrary<number[]> {
@@ -93,14 +108,19 @@ export function arbGradientStream(desc: TreeDesc, length: Length = 5, options: V
 
 /** A params description and a gradient stream for it: the input of the transform laws. */
 export interface ParamsAndGrads {
+  /** The parameters' description. */
   readonly params: TreeDesc;
+  /** One gradient description per step, shaped like the params. */
   readonly stream: readonly TreeDesc[];
 }
 
 /** Options of `arbParamsAndGrads`: the params trees, the stream length and gradient values, or a stream arbitrary of your own. */
 export interface ParamsAndGradsOptions {
+  /** The params trees; see `arbTree`. */
   readonly tree?: TreeOptions;
+  /** Stream length; default 5. */
   readonly length?: Length;
+  /** Gradient values; default the tree's value options. */
   readonly grads?: ValueOptions;
   /** Replace the random stream: given the params description, an arbitrary of gradient streams (e.g. `arbConstantStream`). */
   readonly stream?: (params: TreeDesc) => fc.Arbitrary<TreeDesc[]>;
@@ -119,9 +139,13 @@ export function arbConstantStream(desc: TreeDesc, length: number, options: Value
 
 /** A non-finite value placed in a gradient stream: at step `step`, in leaf number `leaf`, at element `index` (both taken modulo). */
 export interface Injection {
+  /** The step (modulo the stream's length). */
   readonly step: number;
+  /** The leaf, by position (modulo the number of leaves). */
   readonly leaf: number;
+  /** The element (modulo the leaf's size). */
   readonly index: number;
+  /** The value written: NaN, +Inf or −Inf. */
   readonly value: number;
 }
 

@@ -5,14 +5,19 @@ export type CheckOptions = fc.Parameters<unknown>;
 
 /** The outcome of running a law: whether it held, and if not, the failure, the (shrunk) counterexample and how to replay it. */
 export interface LawReport {
+  /** The law's name. */
   readonly law: string;
+  /** Whether the law held on every run. */
   readonly ok: boolean;
+  /** How many random cases were run. */
   readonly numRuns: number;
+  /** The seed fast-check used; with `path`, it replays the failure. */
   readonly seed: number;
   /** Replay the failure with `{ seed, path }`. */
   readonly path?: string;
   /** What went wrong (the LawViolation or error message of the shrunk counterexample). */
   readonly failure?: string;
+  /** The shrunk input that breaks the law. */
   readonly counterexample?: unknown;
   /** A readable multi-line account of the failure (empty when the law held). */
   readonly message: string;
@@ -20,8 +25,12 @@ export interface LawReport {
 
 /** Thrown by `check` when a law fails; `report` holds the details. */
 export class LawError extends Error {
+  /** Always `'LawError'`. */
   override readonly name = 'LawError';
-  constructor(readonly report: LawReport) {
+  constructor(
+    /** The failed law's report: the failure, the shrunk counterexample, and how to replay it. */
+    readonly report: LawReport,
+  ) {
     super(report.message);
   }
 }

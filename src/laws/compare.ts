@@ -7,7 +7,15 @@ import type { TreeDesc } from './treeDesc.js';
  *   float32 operations up to adding a zero, e.g. w + 0·ε);
  * - `{ rtol, atol }`: |x − y| ≤ atol + rtol·max(|x|, |y|) per element (for laws that reorder or merge roundings).
  */
-export type Tolerance = 'bitwise' | 'exact' | { readonly rtol: number; readonly atol?: number };
+export type Tolerance =
+  | 'bitwise'
+  | 'exact'
+  | {
+      /** Relative tolerance. */
+      readonly rtol: number;
+      /** Absolute tolerance; default 0. */
+      readonly atol?: number;
+    };
 
 const f32 = new Float32Array(2);
 const u32 = new Uint32Array(f32.buffer);

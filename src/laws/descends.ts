@@ -19,6 +19,7 @@ export interface DescentOptions {
   readonly learningRate?: number;
   /** The gradient source when a transform is given; default cleanGrad. */
   readonly source?: GradientSource;
+  /** The random parameter trees; see `arbTree`. */
   readonly tree?: TreeOptions;
   /** Range of the per-element curvature a; default [0.5, 2]. */
   readonly curvature?: readonly [number, number];

@@ -2,6 +2,8 @@
  * optimix/laws: property-based laws for optimizers, on fast-check. Arbitraries describe random trees, gradient streams
  * and problems as plain data; each law is a named fast-check property — run it with `fc.assert(law, { numRuns, seed })`
  * or `check(law, { numRuns, seed })` (a readable LawError), or `verify(...)` for a report.
+ *
+ * @module optimix/laws
  */
 export { type LeafDesc, type TreeDesc, materialize, snapshot, sizeOf, mapDesc, pickDesc, summarize } from './treeDesc.js';
 export {

@@ -2,10 +2,14 @@ import * as tf from '@tensorflow/tfjs-core';
 import fc from 'fast-check';
 
 /** A law: a fast-check property with a name. Run it with `fc.assert(law, { numRuns, seed })`, or `check(law, …)` for a readable error. */
-export type Law<Ts extends unknown[] = unknown[]> = fc.IProperty<Ts> & { readonly law: string };
+export type Law<Ts extends unknown[] = unknown[]> = fc.IProperty<Ts> & {
+  /** The law's name, shown in reports. */
+  readonly law: string;
+};
 
 /** Thrown inside a law's predicate when the law does not hold for the generated input; the message says where and how. */
 export class LawViolation extends Error {
+  /** Always `'LawViolation'`. */
   override readonly name = 'LawViolation';
 }
 

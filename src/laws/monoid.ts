@@ -11,7 +11,9 @@ export type Compose = (...ts: AnyTransformation[]) => AnyTransformation;
 
 /** Options of the monoid laws: which `chain` and `identity` to judge (default optimix's), and the streams. */
 export interface MonoidOptions extends StreamOptions {
+  /** The composition to judge; default optimix's `chain`. */
   readonly chain?: Compose;
+  /** The unit to judge; default optimix's `identity`. */
   readonly unit?: AnyTransformation;
 }
 

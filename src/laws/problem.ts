@@ -7,13 +7,17 @@ import { materialize, sizeOf, type TreeDesc } from './treeDesc.js';
 
 /** A training problem as plain data: a params description and the batches (descriptions) the steps cycle through. */
 export interface Problem {
+  /** The initial parameters. */
   readonly params: TreeDesc;
+  /** The batches, cycled through step by step. */
   readonly batches: readonly TreeDesc[];
 }
 
 /** A loss and an arbitrary of problems for it: what the optimizer-level laws run `step` on. */
 export interface ProblemKit {
+  /** The loss the problems are for. */
   readonly loss: LossFn;
+  /** Random problems. */
   readonly problem: fc.Arbitrary<Problem>;
 }
 

@@ -25,9 +25,13 @@ export interface TransformRunOptions {
 
 /** What `runTransform` and `runOptimizer` observed: per step, the updates (transforms only), the params after the step, the loss, and the live tensor count. */
 export interface Run {
+  /** The updates of each step (runTransform with `record`; empty for runOptimizer). */
   readonly updates: TreeDesc[];
+  /** The params after each step (with `record`). */
   readonly params: TreeDesc[];
+  /** The loss of each step (runOptimizer; empty for runTransform). */
   readonly values: number[];
+  /** `tf.memory().numTensors` after each step, replaced trees disposed. */
   readonly numTensors: number[];
 }
 

@@ -37,6 +37,7 @@ export function sourceGradients(source: GradientSource, loss: LossFn, problem: P
 
 /** Options of the source laws: the problem (loss + random problems; default least squares), steps, tolerance. */
 export interface SourceLawOptions {
+  /** The loss and random problems; default `leastSquares()`. */
   readonly problem?: ProblemKit;
   /** Steps of SGD per run (params move between steps); default 3. */
   readonly steps?: number;
@@ -44,6 +45,7 @@ export interface SourceLawOptions {
   readonly learningRate?: number;
   /** How gradients are compared; default 'exact'. */
   readonly tolerance?: Tolerance;
+  /** The law's name in reports. */
   readonly name?: string;
 }
 

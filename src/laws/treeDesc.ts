@@ -3,7 +3,9 @@ import type { Tree } from '../tree.js';
 
 /** One leaf of a tree description: its shape and its float32 values (row-major). Plain data, no tensor. */
 export interface LeafDesc {
+  /** The tensor's shape. */
   readonly shape: readonly number[];
+  /** Its elements, row-major. */
   readonly values: Float32Array;
 }
 

@@ -8,25 +8,35 @@ import { crossEntropySum } from './crossEntropy.js';
  * example-major and channels-last; y holds n integer labels in [0, classes).
  */
 export interface LabeledArrays {
+  /** n·∏shape float32 values, example-major, channels-last. */
   readonly x: Float32Array;
+  /** n class ids in [0, classes). */
   readonly y: Int32Array | Uint8Array;
+  /** The number of examples. */
   readonly n: number;
+  /** The shape of one example, e.g. [28, 28, 1]. */
   readonly shape: readonly number[];
+  /** The number of classes. */
   readonly classes: number;
 }
 
 /** The result of `evaluate`: mean cross-entropy, fraction of correct argmax predictions, number of examples. */
 export interface Evaluation {
+  /** Mean cross-entropy over the examples. */
   readonly loss: number;
+  /** Fraction of examples whose argmax prediction is the label. */
   readonly accuracy: number;
+  /** The number of examples evaluated. */
   readonly n: number;
 }
 
 /** Default number of examples per evaluation chunk. */
 export const DEFAULT_EVAL_BATCH = 500;
 
-type XSource = tf.Tensor | Float32Array;
-type YSource = tf.Tensor | Int32Array | Uint8Array;
+/** Inputs `evaluate` accepts: a tensor of examples, or their float32 values (example-major, channels-last). */
+export type XSource = tf.Tensor | Float32Array;
+/** Labels `evaluate` accepts: a tensor of class ids, or the ids as integers. */
+export type YSource = tf.Tensor | Int32Array | Uint8Array;
 
 function isLabeledArrays(v: unknown): v is LabeledArrays {
   return typeof v === 'object' && v !== null && !(v instanceof tf.Tensor) && !ArrayBuffer.isView(v) && 'x' in v && 'y' in v;

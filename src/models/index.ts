@@ -1,3 +1,9 @@
+/**
+ * optimix/models: a model zoo in tfjs-core ops (an MLP, a small CNN, a small ResNet), cross-entropy, evaluation and
+ * analytic FLOP counts. A model is `{ init(key), loss(params, batch) }`; its `spec` rebuilds it in a worker.
+ *
+ * @module optimix/models
+ */
 import { mlp } from './mlp.js';
 import { resnetSmall } from './resnetSmall.js';
 import { smallCnn } from './smallCnn.js';
@@ -34,10 +40,17 @@ export {
   type ResolvedResnetSmallOptions,
 } from './resnetSmall.js';
 export { flops, forwardFlopsPerExample, type FlopCount } from './flops.js';
-export { evaluate, DEFAULT_EVAL_BATCH, type Evaluation, type LabeledArrays } from './evaluate.js';
+export { evaluate, DEFAULT_EVAL_BATCH, type Evaluation, type LabeledArrays, type XSource, type YSource } from './evaluate.js';
 
 /** The model zoo by kind: `models[spec.kind](spec.options)` builds a model. */
-export const models = Object.freeze({ mlp, smallCnn, resnetSmall });
+export const models = Object.freeze({
+  /** A multilayer perceptron (see `mlp`). */
+  mlp,
+  /** A small convolutional net (see `smallCnn`). */
+  smallCnn,
+  /** A small residual net with affine norms (see `resnetSmall`). */
+  resnetSmall,
+});
 
 /** modelFromSpec({ kind, options }): rebuild a zoo model from its serializable spec (e.g. `model.spec` sent to a worker). */
 export function modelFromSpec(spec: ModelSpec): ZooModel {

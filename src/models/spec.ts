@@ -42,22 +42,55 @@ export type ModelKind = 'mlp' | 'smallCnn' | 'resnetSmall';
 
 /** A serializable (plain JSON) description of a zoo model: its kind and options; `modelFromSpec(spec)` rebuilds it. */
 export type ModelSpec =
-  | { readonly kind: 'mlp'; readonly options: MlpOptions }
-  | { readonly kind: 'smallCnn'; readonly options: SmallCnnOptions }
-  | { readonly kind: 'resnetSmall'; readonly options: ResnetSmallOptions };
+  | {
+      /** A multilayer perceptron. */
+      readonly kind: 'mlp';
+      /** Its options. */
+      readonly options: MlpOptions;
+    }
+  | {
+      /** A small convolutional net. */
+      readonly kind: 'smallCnn';
+      /** Its options. */
+      readonly options: SmallCnnOptions;
+    }
+  | {
+      /** A small residual net. */
+      readonly kind: 'resnetSmall';
+      /** Its options. */
+      readonly options: ResnetSmallOptions;
+    };
 
 /** A zoo model: a `Model` that also carries its spec (with every default filled in), so a worker can rebuild it. */
 export interface ZooModel extends Model {
+  /** How to rebuild this model (every default filled in): `modelFromSpec(model.spec)`. */
   readonly spec: ModelSpec;
 }
 
 /** How a parameter is initialized: He-normal N(0, 2/fanIn), zeros (biases, shifts) or ones (scales). */
-export type ParamInit = { readonly kind: 'heNormal'; readonly fanIn: number } | { readonly kind: 'zeros' } | { readonly kind: 'ones' };
+export type ParamInit =
+  | {
+      /** He-normal: N(0, 2/fanIn). */
+      readonly kind: 'heNormal';
+      /** The number of inputs of each output unit. */
+      readonly fanIn: number;
+    }
+  | {
+      /** All zeros (biases, shifts). */
+      readonly kind: 'zeros';
+    }
+  | {
+      /** All ones (scales). */
+      readonly kind: 'ones';
+    };
 
 /** One parameter of a model: its name, shape and initializer. A model's layout is an ordered list of these. */
 export interface ParamSpec {
+  /** The parameter's name in the params tree, e.g. `hidden1/kernel`. */
   readonly name: string;
+  /** Its shape. */
   readonly shape: readonly number[];
+  /** How it is initialized. */
   readonly init: ParamInit;
 }
 

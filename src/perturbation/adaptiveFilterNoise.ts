@@ -9,11 +9,17 @@ import { checkAxis, checkDraw, filterStd, standardNormal, type FilterOptions } f
 
 /** Options of `adaptiveFilterNoise`; ASCII or Greek names. Defaults σ = 0.01, η = 1, β = 0.9 (Li et al. 2024, nblt/mARWP). */
 export interface AdaptiveFilterNoiseOptions extends FilterOptions {
+  /** σ, the base noise scale relative to each filter's norm; default 0.01. Alias `σ`. */
   readonly sigma?: Hyper;
+  /** Alias of `sigma`. */
   readonly σ?: Hyper;
+  /** η, how strongly the accumulated squared gradient F shrinks the noise; default 1. Alias `η`. */
   readonly eta?: Hyper;
+  /** Alias of `eta`. */
   readonly η?: Hyper;
+  /** β, the decay of F ← β·F + g²; default 0.9. Alias `β`. */
   readonly beta?: Hyper;
+  /** Alias of `beta`. */
   readonly β?: Hyper;
 }
 

@@ -10,6 +10,7 @@ export interface AdversarialOptions {
   readonly adaptive?: boolean;
   /** ASAM's η; default 0.01. */
   readonly eta?: number;
+  /** Alias of `eta`. */
   readonly η?: number;
   /** ASAM: leaves that get T = |w| + η; default rank ≥ 2 (weights), others T = 1, as the authors' code. */
   readonly adaptiveMask?: LeafMask;

@@ -1,6 +1,8 @@
 import { checkSize, escapeXml, formatTick, isArray, niceStep, num, ticksIn, viridis, svgOpen } from './svg.js';
 
+/** Options of `contourSvg`. */
 export interface ContourOptions {
+  /** The chart's title. */
   readonly title: string;
   /** Grid x values (columns of z), strictly increasing, at least 2. */
   readonly xs: readonly number[];
@@ -8,7 +10,9 @@ export interface ContourOptions {
   readonly ys: readonly number[];
   /** z[j][i] = value at (xs[i], ys[j]): one row per y, one column per x (lossSlice2D's `losses`). Non-finite cells are grey. */
   readonly z: readonly (readonly number[])[];
+  /** The x-axis label; default ''. */
   readonly xLabel?: string;
+  /** The y-axis label; default ''. */
   readonly yLabel?: string;
   /** Label of the colour bar; default ''. */
   readonly zLabel?: string;
@@ -21,7 +25,12 @@ export interface ContourOptions {
   /** Colour range [lo, hi]; values outside are clamped. Default: the min and max of the finite z. */
   readonly zRange?: readonly [number, number];
   /** A point to mark with a cross, e.g. the trained weights at (0, 0); default none. */
-  readonly marker?: { readonly x: number; readonly y: number };
+  readonly marker?: {
+    /** Its x. */
+    readonly x: number;
+    /** Its y. */
+    readonly y: number;
+  };
 }
 
 /**

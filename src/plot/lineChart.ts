@@ -1,5 +1,6 @@
 import { checkSize, DASHES, escapeXml, formatTick, isArray, niceDomain, num, PALETTE, textWidth, ticksIn, svgOpen } from './svg.js';
 
+/** One line of a line chart: a name and its points. */
 export interface LineSeries {
   /** Legend label. */
   readonly name: string;
@@ -11,10 +12,15 @@ export interface LineSeries {
   readonly color?: string;
 }
 
+/** Options of `lineChartSvg`. */
 export interface LineChartOptions {
+  /** The chart's title. */
   readonly title: string;
+  /** The x-axis label; default ''. */
   readonly xLabel?: string;
+  /** The y-axis label; default ''. */
   readonly yLabel?: string;
+  /** The lines to draw. */
   readonly series: readonly LineSeries[];
   /** Width in pixels; default 640. */
   readonly width?: number;

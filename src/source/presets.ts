@@ -8,10 +8,15 @@ import type { BatchMode, Mix, PerturbedGrad } from './types.js';
 
 /** Options of `rwp` and `mRwp`: σ (noise, default 0.01), λ (mix weight, default 0.5), the batch arrangement, and filter options. */
 export interface RwpOptions extends FilterOptions {
+  /** σ, the noise scale relative to each filter's norm (number or schedule); default 0.01. Alias `σ`. */
   readonly sigma?: Hyper;
+  /** Alias of `sigma`. */
   readonly σ?: Hyper;
+  /** λ, the weight of the perturbed gradient in the mix; default 0.5. Alias `λ`. */
   readonly lambda?: Hyper;
+  /** Alias of `lambda`. */
   readonly λ?: Hyper;
+  /** `'same'` (default): both gradients on the whole batch; `'split'`: each on its own half (m-RWP). */
   readonly batch?: BatchMode;
 }
 
@@ -40,7 +45,9 @@ export interface ArwpOptions extends AdaptiveFilterNoiseOptions {
   readonly inc?: number;
   /** Total training steps T of the CosineInc schedule (arwp, when σ is a number and inc > 0). */
   readonly steps?: number;
+  /** Not used by `arwp` (the perturbed gradient only); `mArwp`'s mix weight λ, default 0.5. Alias `λ`. */
   readonly lambda?: Hyper;
+  /** Alias of `lambda`. */
   readonly λ?: Hyper;
 }
 

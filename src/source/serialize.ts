@@ -6,7 +6,12 @@ import { filterNoise } from '../perturbation/filterNoise.js';
 import type { GradientSource, LeafMask, Perturbation } from './types.js';
 
 /** A JSON form of a hyperparameter: a number, or a schedule made by optimix's schedule constructors. */
-export type HyperJSON = number | { readonly schedule: ScheduleSpec };
+export type HyperJSON =
+  | number
+  | {
+      /** The schedule's constructor and arguments. */
+      readonly schedule: ScheduleSpec;
+    };
 
 const hyperJSON = (h: Hyper, where: string): HyperJSON => {
   if (typeof h === 'number') return h;

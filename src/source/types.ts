@@ -6,10 +6,13 @@ export type LeafMask = NameMask | readonly string[];
 
 /** RWP's noise: per output filter i, ε_i ~ N(0, (σ·‖W_i‖)²) (Li et al. 2022). */
 export interface FilterNoise {
+  /** The tag. */
   readonly kind: 'filterNoise';
+  /** σ, the noise scale relative to each filter's norm. */
   readonly sigma: Hyper;
   /** The filter axis; default −1 (last), tfjs's output-channel axis. */
   readonly axis: number;
+  /** The leaves it perturbs; default all. */
   readonly mask?: LeafMask;
   /** Which independent draw: perturbations equal in every field draw the same noise unless their `draw` differs. */
   readonly draw: number;
@@ -17,11 +20,17 @@ export interface FilterNoise {
 
 /** ARWP's noise: filter noise divided by √(1 + η·Σ_j F_ij), F ← β·F + g² of the perturbed gradient (Li et al. 2024). */
 export interface AdaptiveFilterNoise {
+  /** The tag. */
   readonly kind: 'adaptiveFilterNoise';
+  /** σ, the base noise scale. */
   readonly sigma: Hyper;
+  /** η, the strength of the adaptive shrinking. */
   readonly eta: Hyper;
+  /** β, the decay of F. */
   readonly beta: Hyper;
+  /** The filter axis; default −1 (last). */
   readonly axis: number;
+  /** The leaves it perturbs; default all. */
   readonly mask?: LeafMask;
   /** Which independent draw (see FilterNoise.draw). */
   readonly draw: number;
@@ -29,12 +38,17 @@ export interface AdaptiveFilterNoise {
 
 /** SAM's ascent step ε = ρ·g/(‖g‖ + 1e-12) (Foret et al. 2021); ASAM's ε = ρ·T²⊙g/(‖T⊙g‖ + 1e-12), T = |w| + η (Kwon et al. 2021). */
 export interface Adversarial {
+  /** The tag. */
   readonly kind: 'adversarial';
+  /** ρ, the radius of the ascent step. */
   readonly rho: Hyper;
+  /** ASAM (true) or SAM (false). */
   readonly adaptive: boolean;
+  /** ASAM's η in T = |w| + η. */
   readonly eta: number;
   /** ASAM: which leaves get T = |w| + η (the others T = 1); default rank ≥ 2 (weights, not biases), as the authors' code. */
   readonly adaptiveMask?: LeafMask;
+  /** The leaves it perturbs; default all. */
   readonly mask?: LeafMask;
 }
 
@@ -43,12 +57,15 @@ export type Perturbation = FilterNoise | AdaptiveFilterNoise | Adversarial;
 
 /** ∇L(w; B): the gradient at the current weights. */
 export interface CleanGrad {
+  /** The tag. */
   readonly kind: 'clean';
 }
 
 /** ∇L(w + ε; B), ε drawn by the perturbation. */
 export interface PerturbedGrad {
+  /** The tag. */
   readonly kind: 'perturbed';
+  /** How the weights are displaced. */
   readonly perturbation: Perturbation;
 }
 
@@ -57,10 +74,15 @@ export type BatchMode = 'same' | 'split';
 
 /** (1 − λ)·a + λ·b. The branches are independent: an interpreter may evaluate them at once. */
 export interface Mix {
+  /** The tag. */
   readonly kind: 'mix';
+  /** The first branch, weighted 1 − λ. */
   readonly a: GradientSource;
+  /** The second branch, weighted λ. */
   readonly b: GradientSource;
+  /** λ ∈ [0, 1] (number or schedule). */
   readonly lambda: Hyper;
+  /** How the branches share the batch. */
   readonly batch: BatchMode;
 }
 

@@ -5,8 +5,11 @@ import type { AnyTransformation, GradientTransformation, State } from './types.j
 
 /** State of `accumulate`: the running sum of updates, how many it holds, and the inner state. */
 export interface AccumulateState {
+  /** The sum of the updates held so far. */
   readonly sum: Tree;
+  /** How many updates the sum holds (0 … k − 1). */
   readonly held: number;
+  /** The inner transform's state. */
   readonly inner: State;
   readonly [k: string]: State;
 }

@@ -4,9 +4,13 @@ import type { AnyTransformation, GradientTransformation, State } from './types.j
 
 /** State of `applyIfFinite`: the inner state, how many updates were skipped in all and in a row, and whether the last was finite. */
 export interface ApplyIfFiniteState {
+  /** The inner transform's state (untouched by skipped steps). */
   readonly inner: State;
+  /** Steps skipped so far. */
   readonly skipped: number;
+  /** Steps skipped in a row, up to now. */
   readonly consecutiveSkipped: number;
+  /** Whether the last update was finite (and applied). */
   readonly lastFinite: boolean;
   readonly [k: string]: State;
 }

@@ -3,8 +3,11 @@ import type { AnyTransformation, GradientTransformation, State } from './types.j
 
 /** State of `injectHyperparams`: the current hyperparameter values (read them; replace them to change the next update), the step count and the inner state. */
 export interface InjectedState<K extends string> {
+  /** Updates so far. */
   readonly count: number;
+  /** The hyperparameter values in force: read them, or replace them (a new state) to change the next update. */
   readonly hyperparams: { readonly [P in K]: number };
+  /** The inner rule's state. */
   readonly inner: State;
   readonly [k: string]: State;
 }

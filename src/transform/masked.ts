@@ -7,7 +7,10 @@ export type NameMask = (name: string, x: { readonly shape: readonly number[]; re
 const pick = (t: Tree, keep: readonly string[]): Tree => Object.fromEntries(keep.map((n) => [n, t[n]])) as Tree;
 
 /** masked(mask, inner): inner on the leaves whose name the mask selects; every other leaf passes through unchanged and has no state. */
-export function masked(mask: NameMask, inner: AnyTransformation): GradientTransformation<{ readonly inner: State }> {
+export function masked(mask: NameMask, inner: AnyTransformation): GradientTransformation<{
+  /** The inner transform's state, for the selected leaves only. */
+  readonly inner: State;
+}> {
   const selected = (params: Tree): string[] => Object.keys(params).filter((n) => mask(n, params[n] as Tree[string]));
   return {
     init: (params) => ({ inner: inner.init(pick(params, selected(params))) as State }),

@@ -12,8 +12,11 @@ import type { AnyTransformation } from './types.js';
 
 /** Options of `sgd`. */
 export interface SgdOptions {
+  /** Momentum μ ∈ [0, 1); default 0 (none). */
   readonly momentum?: number;
+  /** Nesterov momentum; default false. */
   readonly nesterov?: boolean;
+  /** Coupled L2 weight decay (added to the gradient before momentum); default 0. */
   readonly weightDecay?: Hyper;
 }
 
@@ -43,8 +46,11 @@ export function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransform
 
 /** Options of `adam` and `adamw`. */
 export interface AdamRuleOptions {
+  /** Decay of the first moment; default 0.9. */
   readonly b1?: number;
+  /** Decay of the second moment; default 0.999. */
   readonly b2?: number;
+  /** Added to √v̂ in the denominator; default 1e-8. */
   readonly eps?: number;
 }
 
@@ -71,10 +77,15 @@ export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly
 
 /** Options of `rmsprop`. */
 export interface RmspropOptions {
+  /** Decay of the running average of g²; default 0.9. */
   readonly decay?: number;
+  /** Added to the denominator; default 1e-8. */
   readonly eps?: number;
+  /** Momentum after the scaling; default 0 (none). */
   readonly momentum?: number;
+  /** Divide by the centred second moment √(ν − μ²) (Graves 2013); default false. */
   readonly centered?: boolean;
+  /** Put eps inside the root, √(ν + eps), as tf.train.rmsprop; default false. */
   readonly epsilonInSqrt?: boolean;
 }
 
@@ -99,8 +110,12 @@ const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pip
 
 /** The named rules as Either-returning constructors: Left(every problem) instead of a thrown error, for callers that compose. */
 export const safe = {
+  /** `sgd`, returning Left(problems) instead of throwing. */
   sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
+  /** `adam`, returning Left(problems) instead of throwing. */
   adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o), () => adam(lr, o)),
+  /** `adamw`, returning Left(problems) instead of throwing. */
   adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o), () => adamw(lr, o)),
+  /** `rmsprop`, returning Left(problems) instead of throwing. */
   rmsprop: (lr: Hyper, o: RmspropOptions = {}) => safely(checkRmsprop(lr, o), () => rmsprop(lr, o)),
 };

@@ -11,7 +11,10 @@ export function scale(c: number): GradientTransformation<null> {
 }
 
 /** scaleByLearningRate(lr): u ↦ −lr(t)·u, with t the number of updates so far (lr a number or schedule). */
-export function scaleByLearningRate(lr: Hyper): GradientTransformation<{ readonly count: number }> {
+export function scaleByLearningRate(lr: Hyper): GradientTransformation<{
+  /** Updates so far (the step a learning-rate schedule is evaluated at). */
+  readonly count: number;
+}> {
   orThrow(hyper('learningRate', lr, rules.nonNegative), 'scaleByLearningRate');
   return transformation(
     () => ({ count: 0 }),

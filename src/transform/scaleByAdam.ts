@@ -5,13 +5,23 @@ import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByAdam`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8 (Kingma & Ba 2015). */
 export interface AdamOptions {
+  /** Decay of the first moment; default 0.9. */
   readonly b1?: number;
+  /** Decay of the second moment; default 0.999. */
   readonly b2?: number;
+  /** Added to √v̂ in the denominator; default 1e-8. */
   readonly eps?: number;
 }
 
 /** scaleByAdam({ b1, b2, eps }): m ← b1·m + (1−b1)·u, v ← b2·v + (1−b2)·u², out = m̂/(√v̂ + eps), m̂ = m/(1−b1ᵗ), v̂ = v/(1−b2ᵗ) (Kingma & Ba 2015). */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<{ readonly count: number; readonly mu: Tree; readonly nu: Tree }> {
+export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<{
+  /** Updates so far (t in the bias corrections). */
+  readonly count: number;
+  /** The first moment m. */
+  readonly mu: Tree;
+  /** The second moment v. */
+  readonly nu: Tree;
+}> {
   orThrow(all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdam');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),

@@ -5,7 +5,9 @@ import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByRms`; defaults decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false. */
 export interface RmsOptions {
+  /** Decay of the running averages; default 0.9. */
   readonly decay?: number;
+  /** Added to the denominator; default 1e-8. */
   readonly eps?: number;
   /** Divide by the centred second moment √(ν − μ²) (Graves 2013). */
   readonly centered?: boolean;
@@ -14,7 +16,12 @@ export interface RmsOptions {
 }
 
 /** scaleByRms({ decay, eps }): ν ← decay·ν + (1−decay)·u², out = u/(√ν + eps) (Tieleman & Hinton 2012); options centre ν and move eps. */
-export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{ readonly nu: Tree; readonly mu: Tree | null }> {
+export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{
+  /** The running mean of u². */
+  readonly nu: Tree;
+  /** The running mean of u when centered, else null. */
+  readonly mu: Tree | null;
+}> {
   orThrow(all({ decay: num('decay', decay, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), centered: bool('centered', centered), epsilonInSqrt: bool('epsilonInSqrt', epsilonInSqrt) }), 'scaleByRms');
   return transformation(
     (params) => ({ nu: zerosLike(params), mu: centered ? zerosLike(params) : null }),

@@ -4,7 +4,10 @@ import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** trace({ decay, nesterov = false }): m ← decay·m + u; output m, or u + decay·m with Nesterov (as torch.optim.SGD and tf.train.momentum). */
-export function trace({ decay, nesterov = false }: { decay: number; nesterov?: boolean }): GradientTransformation<{ readonly momentum: Tree }> {
+export function trace({ decay, nesterov = false }: { decay: number; nesterov?: boolean }): GradientTransformation<{
+  /** The momentum m, named like the params. */
+  readonly momentum: Tree;
+}> {
   orThrow(all({ decay: num('momentum', decay, rules.unitOpen), nesterov: bool('nesterov', nesterov) }), 'trace');
   return transformation(
     (params) => ({ momentum: zerosLike(params) }),

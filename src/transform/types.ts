@@ -13,7 +13,9 @@ export type State = tf.Tensor | number | boolean | string | null | readonly Stat
  * `update` never mutates or disposes its inputs; it returns new tensors (or its inputs unchanged).
  */
 export interface GradientTransformation<S extends State = State> {
+  /** init(params): the initial state for these params. */
   readonly init: (params: Tree) => S;
+  /** update(updates, state, params): the transformed updates and the next state; never mutates or disposes its inputs. */
   readonly update: (updates: Tree, state: S, params: Tree) => readonly [Tree, S];
   /** True when the transform itself deals with NaN/Inf updates (`applyIfFinite`), so `step` does not reject them. */
   readonly handlesNonFinite?: boolean;
