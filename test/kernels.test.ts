@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import { ready } from '../src/backend.js';
-import { registerWasmGradientKernels, wasmGradientKernels } from '../src/kernels/index.js';
+import { registerWasmGradientKernels, wasmGradientKernels, wasmKernelSettings, wasmReplacementKernels } from '../src/kernels/index.js';
 import { conv2DBackpropFilter } from '../src/kernels/conv2DBackpropFilter.js';
 
 await ready({ backend: 'wasm' });
@@ -111,6 +111,71 @@ test('Conv2DBackpropFilter on wasm matches cpu (strides 1/2, same/valid/numeric/
   }
 });
 
+test('Conv2DBackpropInput on wasm (conv2d of dy with the flipped filter) matches cpu (strides 1/2/3, same/valid/numeric/explicit padding, odd sizes, NCHW fallback)', async () => {
+  const cases: readonly ConvCase[] = [
+    ...convCases,
+    { x: [2, 10, 11, 3], filter: [3, 3, 3, 2], strides: 3, pad: 'same' },
+    { x: [2, 10, 11, 3], filter: [4, 4, 3, 2], strides: [3, 2], pad: 'valid' },
+    { x: [1, 8, 8, 2], filter: [3, 3, 2, 2], strides: 2, pad: [[0, 0], [0, 2], [1, 0], [0, 0]] },
+    { x: [64, 14, 14, 16], filter: [3, 3, 16, 32], strides: 1, pad: 'same' },
+    { x: [8, 28, 28, 16], filter: [3, 3, 16, 16], strides: 2, pad: 'same' },
+  ];
+  for (const [k, c] of cases.entries()) {
+    const dyShape = convOutShape(c);
+    const dyValues = randomValues(dyShape, 500 + k);
+    const filterValues = randomValues(c.filter, 600 + k);
+    await assertSameOnBackends(`conv input case ${k} ${JSON.stringify(c)}`, () => {
+      const attrs = { strides: c.strides, pad: c.pad, dataFormat: c.dataFormat ?? 'NHWC', dimRoundingMode: c.dimRoundingMode, inputShape: c.x };
+      const inputs = { dy: tf.tensor(dyValues, dyShape), filter: tf.tensor(filterValues, [...c.filter]) };
+      const dx = tf.engine().runKernel('Conv2DBackpropInput', inputs, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+      assert.deepEqual(dx.shape, [...c.x]);
+      return dx;
+    }, 1e-5);
+  }
+});
+
+test('MaxPoolGrad on wasm matches cpu exactly: tiling pools (2×2/2, 3×3/3, 2×3/(2,3), odd sizes), ties, values ≤ 0; overlapping pools fall back', async () => {
+  const cases: ReadonlyArray<{ x: Shape; k: number | [number, number]; s: number | [number, number]; pad: 'valid' | 'same' | number; values?: 'ties' | 'positive' }> = [
+    { x: [2, 8, 8, 3], k: 2, s: 2, pad: 'valid' },
+    { x: [3, 7, 9, 2], k: 2, s: 2, pad: 'valid' },
+    { x: [2, 9, 9, 2], k: 3, s: 3, pad: 'valid' },
+    { x: [2, 8, 9, 2], k: [2, 3], s: [2, 3], pad: 'same' },
+    { x: [2, 6, 6, 4], k: 2, s: 2, pad: 0 },
+    { x: [4, 28, 28, 16], k: 2, s: 2, pad: 'valid' },
+    { x: [2, 8, 8, 3], k: 2, s: 2, pad: 'valid', values: 'ties' },
+    { x: [2, 9, 9, 2], k: 3, s: 2, pad: 'valid', values: 'positive' }, // overlapping: wasm's own kernel
+    { x: [2, 7, 7, 2], k: 2, s: 2, pad: 'same', values: 'positive' }, // padded windows: wasm's own kernel
+  ];
+  for (const [k, c] of cases.entries()) {
+    const raw = randomValues(c.x, 700 + k);
+    // 'ties': four distinct values, so many windows hold equal maxima (zeros, as after a relu) or only negatives.
+    const xValues = c.values === 'ties' ? raw.map((v) => (v < -0.5 ? -1 : v < 0.3 ? 0 : v < 0.7 ? 0.5 : 1))
+      : c.values === 'positive' ? raw.map((v) => v + 2) : raw;
+    await assertSameOnBackends(`maxPool grad case ${k} ${JSON.stringify(c)}`, () =>
+      tf.grad((x: tf.Tensor) => {
+        const y = tf.maxPool(x as tf.Tensor4D, c.k, c.s, c.pad);
+        return tf.sum(tf.mul(y, tf.tensor(randomValues(y.shape, 800 + k), y.shape)));
+      })(tf.tensor(xValues, [...c.x])), 0);
+  }
+});
+
+test('the fast replacements can be turned off (wasm\'s own kernels come back) and on again', async () => {
+  await tf.setBackend('wasm');
+  const conv = () => tf.tidy(() => Float32Array.from(tf.grad((x: tf.Tensor) => tf.sum(tf.conv2d(x as tf.Tensor4D, tf.tensor4d(randomValues([3, 3, 2, 3], 901), [3, 3, 2, 3]), 1, 'same')))(tf.tensor4d(randomValues([2, 6, 6, 2], 902), [2, 6, 6, 2])).dataSync()));
+  const fast = conv();
+  assert.deepEqual(wasmKernelSettings(), { fastConvInput: true, fastMaxPoolGrad: true });
+  registerWasmGradientKernels({ fastConvInput: false, fastMaxPoolGrad: false });
+  try {
+    for (const config of wasmReplacementKernels) assert.notEqual(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc);
+    registerWasmGradientKernels(); // e.g. ready() again: the choice persists
+    assert.deepEqual(wasmKernelSettings(), { fastConvInput: false, fastMaxPoolGrad: false });
+    assert.ok(relativeError(conv(), fast) <= 1e-5);
+  } finally {
+    registerWasmGradientKernels({ fastConvInput: true, fastMaxPoolGrad: true });
+  }
+  for (const config of wasmReplacementKernels) assert.equal(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc);
+});
+
 test('UnsortedSegmentSum on wasm matches cpu (duplicates, empty segments, out-of-range ids, ranks 1–3)', async () => {
   const cases: ReadonlyArray<{ x: Shape; ids: number[]; numSegments: number }> = [
     { x: [6], ids: [0, 2, 0, 2, 2, 1], numSegments: 4 },
@@ -207,7 +272,7 @@ test('no tensor or memory leak over 20 gradient computations on wasm', async () 
   assert.equal(tf.memory().numBytes, before.numBytes);
 });
 
-test('registerWasmGradientKernels is idempotent and only fills gaps', () => {
+test('registerWasmGradientKernels is idempotent, fills gaps and installs the replacements', () => {
   const warnings: unknown[] = [];
   const warn = console.warn;
   console.warn = (...args: unknown[]) => { warnings.push(args); };
@@ -218,7 +283,7 @@ test('registerWasmGradientKernels is idempotent and only fills gaps', () => {
     console.warn = warn;
   }
   assert.deepEqual(warnings, []);
-  for (const config of wasmGradientKernels) {
+  for (const config of [...wasmGradientKernels, ...wasmReplacementKernels]) {
     assert.equal(tf.getKernel(config.kernelName, 'wasm')?.kernelFunc, config.kernelFunc);
   }
   const wasm = new Set(tf.getKernelsForBackend('wasm').map((k) => k.kernelName));

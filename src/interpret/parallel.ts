@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
 import { OptimixError } from '../errors.js';
+import { wasmKernelSettings } from '../kernels/index.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
 import type { Key } from '../random.js';
@@ -13,7 +14,7 @@ import type { Interpreter } from './interpreter.js';
 import type { ModelRef } from './modelRef.js';
 import { splitBatch } from './splitBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
-import type { EvalReply, EvalRequest } from './worker.js';
+import type { EvalReply, EvalRequest, MemoryReply, WorkerMemory } from './worker.js';
 
 /** A worker that failed: it threw while evaluating, crashed, or could not start. */
 export class WorkerError extends OptimixError {}
@@ -33,7 +34,11 @@ export interface ParallelInterpreter extends Interpreter {
   readonly close: () => Promise<void>;
   /** The number of worker threads. */
   readonly workers: number;
+  /** What each started worker holds: its tfjs tensors, its JS heap and its wasm heap (for leak checks). */
+  readonly memory: () => Promise<WorkerMemory[]>;
 }
+
+export type { WorkerMemory };
 
 /** The independent pieces of a source: leaves (evaluated anywhere) joined by mixes (combined on the main thread). */
 type Plan = { readonly kind: 'leaf'; readonly node: ResolvedSource; readonly batch: Batch } | { readonly kind: 'mix'; readonly lambda: number; readonly a: Plan; readonly b: Plan };
@@ -58,10 +63,12 @@ const leaves = (p: Plan): Array<Extract<Plan, { kind: 'leaf' }>> => (p.kind === 
 const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
   Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
 
+type OkReply = (EvalReply & { ok: true }) | MemoryReply;
+
 interface Slot {
   worker: Worker;
   started: Promise<void>;
-  pending: Map<number, { resolve: (r: EvalReply & { ok: true }) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (r: OkReply) => void; reject: (e: Error) => void }>;
   dead: Error | undefined;
 }
 
@@ -81,7 +88,8 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
   let closed = false;
 
   const spawn = (i: number): Slot => {
-    const workerData = { model: options.model, backend: options.backend ?? (tf.getBackend() as BackendName) };
+    // The workers replace the same wasm kernels as this thread, so that both compute alike (bit for bit).
+    const workerData = { model: options.model, backend: options.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings() };
     // From TypeScript sources (tests, examples under tsx) the worker registers tsx's loader before importing its
     // entry (a worker does not inherit the loader); the built dist/ runs worker.js directly.
     const worker = workerUrl.pathname.endsWith('.ts')
@@ -109,7 +117,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       worker.once('error', (e) => reject(new WorkerError(`parallel: worker ${i} crashed while starting: ${e.message}`)));
     });
     slot.started.catch(() => undefined);
-    worker.on('message', (m: EvalReply | { ready: boolean }) => {
+    worker.on('message', (m: EvalReply | MemoryReply | { ready: boolean }) => {
       if (!('id' in m)) return;
       const p = slot.pending.get(m.id);
       if (p === undefined) return;
@@ -125,17 +133,22 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     return slot;
   };
 
-  const request = async (i: number, req: Omit<EvalRequest, 'id'>): Promise<EvalReply & { ok: true }> => {
+  /** start(i): worker i, started (spawned on first use; a worker that died is replaced). */
+  const start = async (i: number): Promise<Slot> => {
     if (closed) throw new WorkerError('parallel: the interpreter is closed');
     const slot = slots[i] ?? (slots[i] = spawn(i));
     await slot.started;
-    if (slot.dead !== undefined) throw slot.dead;
+    return slot;
+  };
+
+  /** post(slot, message): send now (synchronously: the worker starts while this thread goes on) and await the reply. */
+  const post = <R extends OkReply>(slot: Slot, message: Omit<EvalRequest, 'id'> | { readonly kind: 'memory' }, transfer: ArrayBuffer[] = []): Promise<R> => {
+    if (slot.dead !== undefined) return Promise.reject(slot.dead);
     const id = nextId++;
-    return new Promise((resolve, reject) => {
-      slot.pending.set(id, { resolve, reject });
+    return new Promise<R>((resolve, reject) => {
+      slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject });
       slot.worker.ref();
-      const message: EvalRequest = { id, ...req };
-      slot.worker.postMessage(message, transferList(req.params, req.batch, ...Object.values(req.state)));
+      slot.worker.postMessage({ id, ...message }, transfer);
     });
   };
 
@@ -148,11 +161,16 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       if (parts.length === 1) {
         return keepResult(() => finish('parallel.step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
       }
-      // Send every leaf but the first to a worker (round robin), then evaluate the first here while they run.
+      // Send every leaf but the first to a worker (round robin), then evaluate the first here while they run. The
+      // workers are started first (only the first step waits for them), so that every request is posted before
+      // this thread starts its own evaluation: an `await` between posting and evaluating would hold the message
+      // back until this thread is done, and run the two evaluations one after the other.
       const words: readonly [number, number] = [stepKey[0], stepKey[1]];
-      const remote = parts.slice(1).map((leaf, j) =>
-        request(j % count, { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path) }),
-      );
+      const workers = await Promise.all(parts.slice(1).map((_, j) => (j < count ? start(j) : undefined)));
+      const remote = parts.slice(1).map((leaf, j) => {
+        const req = { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path) };
+        return post<EvalReply & { ok: true }>(workers[j % count] as Slot, req, transferList(req.params, req.batch, ...Object.values(req.state)));
+      });
       remote.forEach((r) => r.catch(() => undefined));
       const first = parts[0] as Extract<Plan, { kind: 'leaf' }>;
       const local = tf.tidy(() => evaluate(first.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source }) as unknown as tf.TensorContainer) as unknown as Evaluation;
@@ -183,6 +201,11 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     name: `parallel(${count})`,
     workers: count,
     step,
+    memory: async () => {
+      const live = slots.filter((s): s is Slot => s !== undefined && s.dead === undefined);
+      await Promise.all(live.map((s) => s.started));
+      return (await Promise.all(live.map((s) => post<MemoryReply>(s, { kind: 'memory' })))).map((r) => r.memory);
+    },
     close: async () => {
       closed = true;
       await Promise.all(slots.map((s) => s?.worker.terminate()));

@@ -1,0 +1,372 @@
+// optimix benchmark: wall time per optimizer step of SGD, SAM, RWP (sequential and parallel) and tfjs's own
+// tf.train optimizers on the model zoo; wasm vs cpu for the small CNN; memory over many RWP-parallel steps.
+//
+//   npm run bench                         # everything (≈ 3–5 min on 2 cores)
+//   npm run bench -- --quick              # fewer steps, mlp + smallCnn, one cpu rep, 100 memory steps
+//   npm run bench -- --models smallCnn --steps 40 --out docs/bench.md
+//   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
+//
+// Flags: --steps N (timed steps per method, default 20) --warmup N (default 3) --batch N (default 64)
+//        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
+//        --sections steps,scaling,cpu,memory --out FILE (also write the report as markdown) --quick --memory
+import * as tf from '@tensorflow/tfjs-core';
+import { writeFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
+import { parseArgs } from 'node:util';
+import { ready } from '../src/backend.js';
+import { wasmKernelSettings } from '../src/kernels/index.js';
+import { cleanGrad, key, optimizer, rwp, sam, sgd, step as optimixStep, type Optimizer, type OptimizerState } from '../src/index.js';
+import { parallel, type ParallelInterpreter } from '../src/interpret/parallel.js';
+import { valueAndGrad } from '../src/interpret/valueAndGrad.js';
+import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } from '../src/models/index.js';
+import type { Batch } from '../src/model.js';
+import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
+import { gradientRunner, randomBatch } from './gradientRunner.js';
+import { fmt, load, machine, summarize, table, time, type Sample, type Summary } from './stats.js';
+
+const { values: flags } = parseArgs({
+  options: {
+    steps: { type: 'string' },
+    warmup: { type: 'string' },
+    batch: { type: 'string' },
+    models: { type: 'string' },
+    'cpu-reps': { type: 'string' },
+    'memory-steps': { type: 'string' },
+    sections: { type: 'string' },
+    out: { type: 'string' },
+    quick: { type: 'boolean', default: false },
+    memory: { type: 'boolean', default: false },
+  },
+});
+const quick = flags.quick === true;
+const int = (s: string | undefined, d: number): number => (s === undefined ? d : Math.max(0, Math.floor(Number(s))));
+const STEPS = Math.max(1, int(flags.steps, quick ? 6 : 20));
+const WARMUP = int(flags.warmup, quick ? 2 : 3);
+const BATCH = Math.max(1, int(flags.batch, 64));
+const CPU_REPS = int(flags['cpu-reps'], quick ? 1 : 3);
+const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 500));
+const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
+const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'steps,scaling,cpu,memory')).split(',').map((s) => s.trim()));
+const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).href;
+
+const out: string[] = [];
+const say = (s = ''): void => {
+  console.log(s);
+  out.push(s);
+};
+
+
+/** A method under test: one step per call (its own parameters and state), returning the loss it read back. */
+interface Method {
+  readonly name: string;
+  /** Forward+backward passes per step. */
+  readonly gradEvals: number;
+  readonly step: () => Promise<number> | number;
+  readonly dispose: () => Promise<void> | void;
+}
+
+let variableCount = 0;
+
+/** tfjs's own optimizer on tf.variables: minimize(loss) with the cost returned and read back (as optimix reads its loss). */
+function tfTrain(name: string, model: ZooModel, init: Tree, batch: Batch, make: () => tf.Optimizer): Method {
+  const vars: Record<string, tf.Variable> = {};
+  for (const [n, t] of Object.entries(init)) vars[n] = tf.variable(t, true, `bench${variableCount++}/${n}`);
+  const list = Object.values(vars);
+  const opt = make();
+  return {
+    name,
+    gradEvals: 1,
+    step: () => {
+      const cost = opt.minimize(() => model.loss(vars, batch), true, list) as tf.Scalar;
+      const v = cost.dataSync()[0] as number;
+      cost.dispose();
+      return v;
+    },
+    dispose: () => {
+      opt.dispose();
+      tf.dispose(list);
+    },
+  };
+}
+
+/** An optimix optimizer stepped with `step` (sequential) or a parallel interpreter's `.step`. */
+function optimix(name: string, opt: Optimizer, gradEvals: number, model: ZooModel, init: Tree, batch: Batch, interp?: ParallelInterpreter): Method {
+  let params: Tree = init;
+  let state: OptimizerState = opt.init(init, key(1));
+  const own = (r: { params: Tree; state: OptimizerState; value: number }): number => {
+    if (params !== init) disposeReplaced(params, [r.params, r.state]);
+    disposeReplaced(state, [r.state, r.params]);
+    params = r.params;
+    state = r.state;
+    return r.value;
+  };
+  return {
+    name,
+    gradEvals,
+    step: interp === undefined ? () => own(optimixStep(opt, model.loss, params, batch, state)) : async () => own(await interp.step(opt, model.loss, params, batch, state)),
+    dispose: async () => {
+      if (params !== init) disposeTree(params);
+      disposeTree(state);
+      await interp?.close();
+    },
+  };
+}
+
+/** Forward+backward only (the gradient evaluation every method repeats), for throughput. */
+function gradOnly(model: ZooModel, params: Tree, batch: Batch): Method {
+  return {
+    name: 'forward+backward only',
+    gradEvals: 1,
+    step: () => tf.tidy(() => valueAndGrad(model.loss, params, batch).value.dataSync()[0] as number),
+    dispose: () => undefined,
+  };
+}
+
+const specOf = (kind: ModelKind): ModelSpec => modelFromSpec({ kind, options: {} } as ModelSpec).spec;
+
+interface Row { readonly method: Method; readonly summary: Summary }
+
+/** Times every method on one model, interleaved: round r runs one step of each method (rotating the order). */
+async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSpec }> {
+  const spec = specOf(kind);
+  const model = modelFromSpec(spec);
+  const init = model.init(key(0));
+  const batch = randomBatch(BATCH, 7);
+  const sgdMomentum = () => sgd(0.1, { momentum: 0.9 });
+  const methods: Method[] = [
+    tfTrain('tf.train.sgd(0.1)', model, init, batch, () => tf.train.sgd(0.1)),
+    tfTrain('tf.train.momentum(0.1, 0.9)', model, init, batch, () => tf.train.momentum(0.1, 0.9)),
+    optimix('optimix sgd(0.1)', optimizer(cleanGrad, sgd(0.1)), 1, model, init, batch),
+    optimix('optimix SGD: sgd(0.1, momentum 0.9)', optimizer(cleanGrad, sgdMomentum()), 1, model, init, batch),
+    optimix('SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch),
+    optimix('RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch),
+    optimix('RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
+      parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } })),
+    gradOnly(model, init, batch),
+  ];
+  for (const m of methods) for (let i = 0; i < WARMUP; i++) await m.step();
+  const samples: Sample[][] = methods.map(() => []);
+  for (let r = 0; r < STEPS; r++) {
+    for (let j = 0; j < methods.length; j++) {
+      const i = (j + r) % methods.length;
+      samples[i]!.push(await time(() => methods[i]!.step()));
+    }
+  }
+  for (const m of methods) await m.dispose();
+  disposeTree([init, batch]);
+  return { rows: methods.map((method, i) => ({ method, summary: summarize(samples[i]!) })), spec };
+}
+
+/** The table of one model: step time, ratios to optimix SGD (momentum), throughput. */
+function report(kind: ModelKind, rows: Row[], spec: ModelSpec): Map<string, number> {
+  const f = flops(spec, BATCH);
+  const ref = rows.find((r) => r.method.name.startsWith('optimix SGD'))!.summary.wallMs;
+  const refCpu = rows.find((r) => r.method.name.startsWith('optimix SGD'))!.summary.cpuMs;
+  say(`### ${kind} — batch ${BATCH}, ${(f.forwardPerExample / 1e6).toFixed(3)} MFLOP forward per example, ${(f.forwardBackward / 1e9).toFixed(3)} GFLOP per forward+backward`);
+  say();
+  say(table(
+    ['method', 'step ms (median)', 'IQR ms', 'CPU ms/step', '÷ optimix SGD (wall)', '÷ optimix SGD (CPU)', 'grad evals', 'samples/s', 'GFLOP/s'],
+    rows.map(({ method, summary: s }) => {
+      const perSec = 1000 / s.wallMs;
+      return [method.name, fmt(s.wallMs), `${fmt(s.wallP25)}–${fmt(s.wallP75)}`, fmt(s.cpuMs), fmt(s.wallMs / ref, 2), fmt(s.cpuMs / refCpu, 2), String(method.gradEvals),
+        fmt(method.gradEvals * BATCH * perSec, 0), fmt((method.gradEvals * f.forwardBackward * perSec) / 1e9, 2)];
+    }),
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+  ));
+  say();
+  const by = new Map(rows.map((r) => [r.method.name.split(':')[0]!.split('(')[0]!.trim(), r.summary.wallMs]));
+  return by;
+}
+
+/** Forward+backward of one model on one backend, `reps` timed runs after `warm` (the backend is switched). */
+async function fwdBwd(backend: 'wasm' | 'cpu', kind: ModelKind, warm: number, reps: number): Promise<Summary> {
+  await ready({ backend });
+  const model = modelFromSpec(specOf(kind));
+  const params = model.init(key(0));
+  const batch = randomBatch(BATCH, 7);
+  const run = () => tf.tidy(() => {
+    const { value, grads } = valueAndGrad(model.loss, params, batch);
+    for (const g of Object.values(grads)) g.dataSync();
+    return value.dataSync()[0];
+  });
+  for (let i = 0; i < warm; i++) run();
+  const samples: Sample[] = [];
+  for (let i = 0; i < reps; i++) samples.push(await time(run));
+  disposeTree([params, batch]);
+  return summarize(samples);
+}
+
+/**
+ * Two forward+backward passes at once — one on this thread, one in a bare worker — against one alone: what this
+ * machine gives two threads, the ceiling of the parallel interpreter (RWP parallel / SGD ≥ pair time / one time).
+ */
+async function scaling(kind: ModelKind, rounds: number, k: number): Promise<{ alone: number; pair: number }> {
+  const url = new URL('./scalingWorker.ts', import.meta.url).href;
+  const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(url)});`, { eval: true, workerData: { kind, batch: BATCH } });
+  const next = (): Promise<unknown> => new Promise((resolve, reject) => {
+    worker.once('message', resolve);
+    worker.once('error', reject);
+  });
+  await next();
+  const run = gradientRunner(kind, BATCH);
+  run(2);
+  const alone: number[] = [];
+  const pair: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    alone.push((await time(() => run(k))).wallMs / k);
+    pair.push((await time(async () => {
+      const done = next();
+      worker.postMessage(k);
+      run(k);
+      await done;
+    })).wallMs / k);
+  }
+  await worker.terminate();
+  return { alone: summarize(alone.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs, pair: summarize(pair.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs };
+}
+
+/** RWP parallel on the small CNN for many steps: main-thread tensors, process RSS, the worker's tensors and heap. */
+async function memoryCheck(steps: number): Promise<string[]> {
+  await ready({ backend: 'wasm' });
+  const spec = specOf('smallCnn');
+  const model = modelFromSpec(spec);
+  const init = model.init(key(0));
+  const batch = randomBatch(BATCH, 7);
+  const interp = parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } });
+  const opt = optimizer(rwp(), sgd(0.1, { momentum: 0.9 }));
+  let params: Tree = init;
+  let state = opt.init(init, key(1));
+  const every = Math.max(1, Math.floor(steps / 10));
+  const rows: string[][] = [];
+  let first: { main: number; worker: number } | undefined;
+  let last = first;
+  const failures: string[] = [];
+  const wasmHeaps: number[] = [];
+  const rssSeen: number[] = [];
+  const t0 = performance.now();
+  for (let i = 1; i <= steps; i++) {
+    const r = await interp.step(opt, model.loss, params, batch, state);
+    if (params !== init) disposeReplaced(params, [r.params, r.state]);
+    disposeReplaced(state, [r.state, r.params]);
+    params = r.params;
+    state = r.state;
+    if (i === 1 || i % every === 0 || i === steps) {
+      const [w] = await interp.memory();
+      const mu = process.memoryUsage();
+      const main = tf.memory().numTensors;
+      first ??= { main, worker: w!.numTensors };
+      last = { main, worker: w!.numTensors };
+      rows.push([String(i), String(main), fmt(tf.memory().numBytes / 2 ** 20, 2), String(w!.numTensors), fmt(w!.numBytes / 2 ** 20, 2), fmt(w!.heapUsed / 2 ** 20, 1),
+        fmt((w!.wasmHeapBytes ?? NaN) / 2 ** 20, 0), fmt(mu.heapUsed / 2 ** 20, 1), fmt(mu.rss / 2 ** 20, 0)]);
+      wasmHeaps.push(w!.wasmHeapBytes ?? NaN);
+      rssSeen.push(mu.rss);
+      if (main !== first.main) failures.push(`main-thread numTensors ${main} at step ${i} ≠ ${first.main} after step 1`);
+      if (w!.numTensors !== first.worker) failures.push(`worker numTensors ${w!.numTensors} at step ${i} ≠ ${first.worker} after step 1`);
+    }
+  }
+  const seconds = (performance.now() - t0) / 1000;
+  await interp.close();
+  disposeTree([params, state, init, batch]);
+  const lines = [
+    `### Memory: ${steps} steps of RWP parallel (1 worker) on the small CNN, batch ${BATCH} (${fmt(seconds, 1)} s)`,
+    '',
+    table(['step', 'main numTensors', 'main tensor MiB', 'worker numTensors', 'worker tensor MiB', 'worker JS heap MiB', 'worker wasm heap MiB', 'main JS heap MiB', 'process RSS MiB'], rows),
+    '',
+    `Worker wasm heap (linear memory; it only grows): ${fmt(wasmHeaps[0]! / 2 ** 20, 0)} MiB after step 1, ${fmt(wasmHeaps.at(-1)! / 2 ** 20, 0)} MiB after step ${steps}. ` +
+      `Process RSS (both threads): ${fmt(rssSeen[0]! / 2 ** 20, 0)} → ${fmt(rssSeen.at(-1)! / 2 ** 20, 0)} MiB, max ${fmt(Math.max(...rssSeen) / 2 ** 20, 0)} MiB. JS heaps rise and fall with garbage collection.`,
+    '',
+    failures.length === 0 && first !== undefined && last !== undefined
+      ? `numTensors flat: main ${first.main} → ${last.main}, worker ${first.worker} → ${last.worker} (the worker holds none between steps).`
+      : `NOT flat: ${failures.join('; ')}`,
+  ];
+  return lines;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+await ready({ backend: 'wasm' });
+const m = machine();
+const started = new Date();
+say(`## optimix benchmark — ${started.toISOString()}`);
+say();
+say(`- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'));
+say(`- machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.os}; Node ${m.node}; tfjs-core ${m.tfjs}; backend ${tf.getBackend()} (wasm kernels: ${JSON.stringify(wasmKernelSettings())})`);
+say(`- load average at start (1, 5, 15 min): ${load()}`);
+say(`- timed steps per method: ${STEPS} after ${WARMUP} warm-up, interleaved (each round runs one step of every method, in a rotating order); medians`);
+say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-hot y over 10 classes), the same batch every step`);
+say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
+say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
+say();
+
+const summaries = new Map<ModelKind, Map<string, number>>();
+if (SECTIONS.has('steps')) {
+  for (const kind of MODELS) {
+    const { rows, spec } = await benchModel(kind);
+    summaries.set(kind, report(kind, rows, spec));
+  }
+  say(`- load average after the step timings: ${load()}`);
+  say();
+}
+
+let scale: { alone: number; pair: number } | undefined;
+if (SECTIONS.has('scaling')) {
+  scale = await scaling('smallCnn', quick ? 2 : 5, 10);
+  say(`### Two threads at once: small CNN forward+backward, batch ${BATCH}`);
+  say();
+  say(table(['', 'ms'], [
+    ['one pass alone (main thread)', fmt(scale.alone)],
+    ['two passes at once (main thread + a bare worker), wall time of the pair', fmt(scale.pair)],
+  ], ['l', 'r']));
+  say();
+  say(`Two passes at once take ${fmt(scale.pair / scale.alone, 2)}× the time of one (perfect scaling: 1.00; one after the other: 2.00): ` +
+    `a speed-up of ${fmt((2 * scale.alone) / scale.pair, 2)}× for a pair. RWP parallel / SGD cannot beat ${fmt(scale.pair / scale.alone, 2)} on this machine at this load. ` +
+    `Medians of ${quick ? 2 : 5} rounds of 10 passes; load average now ${load()}.`);
+  say();
+}
+
+let speedup: number | undefined;
+if (SECTIONS.has('cpu') && CPU_REPS > 0) {
+  const wasm = await fwdBwd('wasm', 'smallCnn', 3, Math.max(5, STEPS));
+  const cpu = await fwdBwd('cpu', 'smallCnn', 0, CPU_REPS);
+  await ready({ backend: 'wasm' });
+  speedup = cpu.wallMs / wasm.wallMs;
+  say(`### Small CNN forward+backward, batch ${BATCH}: wasm vs cpu backend`);
+  say();
+  say(table(['backend', 'runs', 'wall ms (median)', 'CPU ms (median)'], [
+    ['wasm', String(wasm.n), fmt(wasm.wallMs), fmt(wasm.cpuMs)],
+    ['cpu', String(cpu.n), fmt(cpu.wallMs), fmt(cpu.cpuMs)],
+  ], ['l', 'r', 'r', 'r']));
+  say();
+  say(`wasm is ${fmt(speedup, 1)}× faster (wall), ${fmt(cpu.cpuMs / wasm.cpuMs, 1)}× (CPU time).`);
+  say();
+}
+
+if (SECTIONS.has('memory')) {
+  for (const line of await memoryCheck(MEMORY_STEPS)) say(line);
+  say();
+}
+
+const cnn = summaries.get('smallCnn');
+if (cnn !== undefined || speedup !== undefined || scale !== undefined) {
+  say('### Targets (issue #4)');
+  say();
+  const rows: string[][] = [];
+  const r = (a: string, b: string): number => (cnn?.get(a) ?? NaN) / (cnn?.get(b) ?? NaN);
+  if (cnn !== undefined) {
+    rows.push(['RWP parallel / SGD, small CNN', '≤ 1.15', fmt(r('RWP parallel', 'optimix SGD'), 2)]);
+    rows.push(['SAM / SGD, small CNN', '≈ 2.0', fmt(r('SAM', 'optimix SGD'), 2)]);
+    rows.push(['RWP sequential / SGD, small CNN', '≈ 2.0', fmt(r('RWP sequential', 'optimix SGD'), 2)]);
+    rows.push(['optimix sgd(0.1) / tf.train.sgd(0.1), small CNN', '≤ 1.05', fmt(r('optimix sgd', 'tf.train.sgd'), 2)]);
+    rows.push(['optimix SGD (momentum) / tf.train.momentum, small CNN', '≤ 1.05', fmt(r('optimix SGD', 'tf.train.momentum'), 2)]);
+  }
+  if (scale !== undefined) rows.push(['(ceiling) two passes at once / one pass, small CNN', '—', fmt(scale.pair / scale.alone, 2)]);
+  if (speedup !== undefined) rows.push(['small CNN forward+backward, cpu / wasm', '≥ 3', fmt(speedup, 1)]);
+  say(table(['target', 'goal', 'measured'], rows, ['l', 'r', 'r']));
+  say();
+}
+say(`- load average at the end: ${load()}; total ${fmt((Date.now() - started.getTime()) / 1000, 0)} s`);
+
+if (flags.out !== undefined) {
+  writeFileSync(flags.out, `${out.join('\n')}\n`);
+  console.log(`(written to ${flags.out})`);
+}
