@@ -1,0 +1,117 @@
+// The demo (`npm start`) and the reproduction (`npm run reproduce`) in their smallest configurations, run in-process:
+// the table is printed, the charts are written and well-formed, the report lists every method, a rerun resumes.
+import assert from 'node:assert/strict';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { main as demo, parseDemoArgs } from '../demo/main.js';
+import { progressPrinter } from '../demo/progress.js';
+import { LABEL, METHODS, parseMethods } from '../demo/run.js';
+import { main as reproduce, parseReproduceArgs } from '../scripts/reproduce.js';
+
+const dirs: string[] = [];
+const temp = (name: string): string => {
+  const d = mkdtempSync(join(tmpdir(), `optimix-${name}-`));
+  dirs.push(d);
+  return d;
+};
+after(() => {
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const sink = () => {
+  const s = { text: '', write: (x: string) => ((s.text += x), true) };
+  return s;
+};
+
+function assertSvg(path: string, ...labels: string[]): void {
+  assert.ok(existsSync(path), `${path} exists`);
+  const svg = readFileSync(path, 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(svg.trimEnd(), /<\/svg>$/);
+  assert.doesNotMatch(svg, /NaN|undefined/);
+  for (const l of labels) assert.ok(svg.includes(`>${l}<`), `${path} mentions ${l}`);
+}
+
+test('demo: trains SGD, SAM and RWP, prints the comparison table and writes the accuracy-vs-time chart', async () => {
+  const out = temp('demo');
+  const stdout = sink();
+  const progress = sink();
+  const r = await demo({ epochs: 2, trainSize: 64, testSize: 64, batchSize: 32, out, stdout, progress });
+  assert.deepEqual(r.rows.map((x) => x.method), ['sgd', 'sam', 'rwp']);
+  assert.match(stdout.text, /\| method +\| test accuracy \| wall time \| time vs SGD \| gradient evals \|/);
+  for (const name of ['SGD', 'SAM', 'RWP']) assert.match(stdout.text, new RegExp(`\\| ${name} +\\| +\\d+\\.\\d\\d% \\|`));
+  const [sgd, sam, rwp] = r.rows;
+  assert.equal(sgd?.steps, 4);
+  assert.equal(sgd?.gradEvals, 4);
+  assert.equal(sam?.gradEvals, 8);
+  assert.equal(rwp?.gradEvals, 8);
+  assert.equal(rwp?.interpreter, 'parallel(1)');
+  assert.equal(sgd?.relativeTime, 1);
+  for (const row of r.rows) {
+    assert.ok(row.testAccuracy >= 0 && row.testAccuracy <= 1);
+    assert.ok(row.seconds > 0);
+  }
+  // Not a TTY: one plain line per epoch and run.
+  assert.equal(progress.text.match(/epoch \d\/2 +train loss/g)?.length, 6);
+  assert.doesNotMatch(progress.text, /\r/);
+  assertSvg(r.chartPath, 'SGD', 'SAM', 'RWP');
+});
+
+test('demo: the progress bar redraws one line on a TTY', () => {
+  const s = Object.assign(sink(), { isTTY: true, columns: 200 });
+  const p = progressPrinter(s);
+  p({ kind: 'start', method: 'rwp', epochs: 1, stepsPerEpoch: 10, formula: 'f' });
+  p({ kind: 'step', method: 'rwp', epoch: 0, stepInEpoch: 5, stepsPerEpoch: 10, loss: 0.5, samplesPerSecond: 1234 });
+  p({ kind: 'epoch', method: 'rwp', epochs: 1, stepsPerEpoch: 10, record: { epoch: 1, seconds: 2, trainLoss: 0.4, testLoss: 0.3, testAccuracy: 0.9, gradEvals: 20, samplesPerSecond: 1000 } });
+  p({ kind: 'end', method: 'rwp' });
+  assert.match(s.text, /\r\x1b\[KRWP +epoch 1\/1 █{8}░{8}  5\/10 loss 0\.5000 acc +— +1,234 samples\/s/);
+  assert.match(s.text, /\r\x1b\[KRWP +epoch 1\/1 █{16} loss 0\.4000 acc 90\.00%/);
+  assert.ok(s.text.endsWith('\n'));
+});
+
+test('demo and reproduce: command-line flags', () => {
+  assert.deepEqual(parseDemoArgs(['--epochs', '2', '--dataset=fashion', '--methods', 'sgd,m-rwp', '--train-size', '512']), {
+    epochs: 2, dataset: 'fashion', methods: ['sgd', 'm-rwp'], seed: undefined, trainSize: 512, testSize: undefined, batchSize: undefined, lr: undefined, out: undefined, sequential: false,
+  });
+  assert.throws(() => parseDemoArgs(['--epochs', '0']), /--epochs must be an integer ≥ 1/);
+  assert.throws(() => parseDemoArgs(['--methods', 'sgd,adamw']), /unknown method\(s\) adamw/);
+  assert.throws(() => parseDemoArgs(['--bogus']), /unknown flag --bogus/);
+  assert.deepEqual(parseMethods('SGD, rwp'), ['sgd', 'rwp']);
+  const r = parseReproduceArgs(['--quick', '--seeds', '0,1', '--set', 'rwpSigma=0.02,lr=0.1']);
+  assert.ok(r !== 'help');
+  assert.deepEqual(r.seeds, [0, 1]);
+  assert.deepEqual(r.hp, { rwpSigma: 0.02, lr: 0.1 });
+  assert.throws(() => parseReproduceArgs(['--set', 'sigma=1']), /unknown hyperparameter 'sigma'/);
+});
+
+test('reproduce --quick: every method in the report, plots written, a second run resumes from the cache', async () => {
+  const docsDir = temp('docs');
+  const cacheDir = temp('cache');
+  const options = { quick: true, seeds: [0], trainSize: 128, testSize: 64, docsDir, cacheDir, command: 'npm run reproduce -- --quick', log: sink(), progress: sink() } as const;
+  const r = await reproduce(options);
+  assert.equal(r.ran, METHODS.length);
+  assert.equal(r.cached, 0);
+  const md = readFileSync(r.reportPath, 'utf8');
+  assert.match(md, /Command: `npm run reproduce -- --quick`/);
+  assert.match(md, /Machine: 2 × |Machine: \d+ × /);
+  for (const m of METHODS) {
+    assert.match(md, new RegExp(`^\\| ${LABEL[m]} \\| \\d+\\.\\d\\d ± \\d+\\.\\d\\d \\| `, 'm'), `${m} in the main table`);
+    assertSvg(join(docsDir, `results-cnn-slice-2d-${m}.svg`));
+  }
+  assert.doesNotMatch(md, /NaN/);
+  assertSvg(join(docsDir, 'results-cnn-accuracy-vs-time.svg'), ...METHODS.map((m) => LABEL[m]));
+  assertSvg(join(docsDir, 'results-cnn-slice-1d.svg'), ...METHODS.map((m) => LABEL[m]));
+  assertSvg(join(docsDir, 'results-cnn-perturbed-loss.svg'));
+  for (const p of r.svgs) assert.match(md, new RegExp(`\\]\\(${p.slice(docsDir.length + 1).replace(/[.-]/g, '\\$&')}\\)`));
+
+  // Text outside the generated section survives; a rerun trains nothing.
+  appendFileSync(r.reportPath, '\n## Discussion\n\nhand-written\n');
+  const again = await reproduce(options);
+  assert.equal(again.ran, 0);
+  assert.equal(again.cached, METHODS.length);
+  const md2 = readFileSync(again.reportPath, 'utf8');
+  assert.match(md2, /## Discussion\n\nhand-written/);
+  assert.equal(md2.match(/<!-- generated by scripts\/reproduce\.ts/g)?.length, 1);
+});
