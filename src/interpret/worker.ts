@@ -29,9 +29,13 @@ export interface MemoryRequest {
 
 /** What a worker holds: tfjs tensors (count, bytes), its JS heap, and its wasm backend's linear memory (never shrinks). */
 export interface WorkerMemory {
+  /** Tensors the worker's tfjs engine holds (0 between steps). */
   readonly numTensors: number;
+  /** Bytes those tensors hold. */
   readonly numBytes: number;
+  /** The worker's JS heap in use, in bytes. */
   readonly heapUsed: number;
+  /** The size of the worker's WASM heap in bytes (undefined on another backend). */
   readonly wasmHeapBytes: number | undefined;
 }
 
