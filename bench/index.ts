@@ -7,6 +7,9 @@
 //   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
 //
 // Flags: --steps N (timed steps per method, default 20) --warmup N (default 3) --batch N (default 64)
+//        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,grad (default all; sgd-momentum, the reference, always)
+//        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
+//        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
 //        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
 //        --sections steps,scaling,cpu,memory --out FILE (also write the report as markdown) --quick --memory
 import * as tf from '@tensorflow/tfjs-core';
@@ -22,11 +25,12 @@ import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } f
 import type { Batch } from '../src/model.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import { gradientRunner, randomBatch } from './gradientRunner.js';
-import { fmt, load, machine, summarize, table, time, type Sample, type Summary } from './stats.js';
+import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, type Sample, type Summary } from './stats.js';
 
 const { values: flags } = parseArgs({
   options: {
     steps: { type: 'string' },
+    lr: { type: 'string' },
     warmup: { type: 'string' },
     batch: { type: 'string' },
     models: { type: 'string' },
@@ -35,6 +39,9 @@ const { values: flags } = parseArgs({
     sections: { type: 'string' },
     out: { type: 'string' },
     quick: { type: 'boolean', default: false },
+    quiet: { type: 'boolean', default: false },
+    methods: { type: 'string' },
+    'quiet-threshold': { type: 'string' },
     memory: { type: 'boolean', default: false },
   },
 });
@@ -44,6 +51,10 @@ const STEPS = Math.max(1, int(flags.steps, quick ? 6 : 20));
 const WARMUP = int(flags.warmup, quick ? 2 : 3);
 const BATCH = Math.max(1, int(flags.batch, 64));
 const CPU_REPS = int(flags['cpu-reps'], quick ? 1 : 3);
+const QUIET = flags.quiet === true;
+const METHODS = flags.methods === undefined ? undefined : new Set(flags.methods.split(',').map((x) => x.trim()));
+const QUIET_THRESHOLD = flags['quiet-threshold'] === undefined ? 0.25 : Number(flags['quiet-threshold']);
+const LR = flags.lr === undefined ? undefined : Number(flags.lr);
 const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 500));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
 const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'steps,scaling,cpu,memory')).split(',').map((s) => s.trim()));
@@ -58,6 +69,8 @@ const say = (s = ''): void => {
 
 /** A method under test: one step per call (its own parameters and state), returning the loss it read back. */
 interface Method {
+  /** Short id for --methods. */
+  readonly id: string;
   readonly name: string;
   /** Forward+backward passes per step. */
   readonly gradEvals: number;
@@ -68,12 +81,13 @@ interface Method {
 let variableCount = 0;
 
 /** tfjs's own optimizer on tf.variables: minimize(loss) with the cost returned and read back (as optimix reads its loss). */
-function tfTrain(name: string, model: ZooModel, init: Tree, batch: Batch, make: () => tf.Optimizer): Method {
+function tfTrain(id: string, name: string, model: ZooModel, init: Tree, batch: Batch, make: () => tf.Optimizer): Method {
   const vars: Record<string, tf.Variable> = {};
   for (const [n, t] of Object.entries(init)) vars[n] = tf.variable(t, true, `bench${variableCount++}/${n}`);
   const list = Object.values(vars);
   const opt = make();
   return {
+    id,
     name,
     gradEvals: 1,
     step: () => {
@@ -90,7 +104,7 @@ function tfTrain(name: string, model: ZooModel, init: Tree, batch: Batch, make: 
 }
 
 /** An optimix optimizer stepped with `step` (sequential) or a parallel interpreter's `.step`. */
-function optimix(name: string, opt: Optimizer, gradEvals: number, model: ZooModel, init: Tree, batch: Batch, interp?: ParallelInterpreter): Method {
+function optimix(id: string, name: string, opt: Optimizer, gradEvals: number, model: ZooModel, init: Tree, batch: Batch, interp?: ParallelInterpreter): Method {
   let params: Tree = init;
   let state: OptimizerState = opt.init(init, key(1));
   const own = (r: { params: Tree; state: OptimizerState; value: number }): number => {
@@ -101,6 +115,7 @@ function optimix(name: string, opt: Optimizer, gradEvals: number, model: ZooMode
     return r.value;
   };
   return {
+    id,
     name,
     gradEvals,
     step: interp === undefined ? () => own(optimixStep(opt, model.loss, params, batch, state)) : async () => own(await interp.step(opt, model.loss, params, batch, state)),
@@ -115,6 +130,7 @@ function optimix(name: string, opt: Optimizer, gradEvals: number, model: ZooMode
 /** Forward+backward only (the gradient evaluation every method repeats), for throughput. */
 function gradOnly(model: ZooModel, params: Tree, batch: Batch): Method {
   return {
+    id: 'grad',
     name: 'forward+backward only',
     gradEvals: 1,
     step: () => tf.tidy(() => valueAndGrad(model.loss, params, batch).value.dataSync()[0] as number),
@@ -124,55 +140,95 @@ function gradOnly(model: ZooModel, params: Tree, batch: Batch): Method {
 
 const specOf = (kind: ModelKind): ModelSpec => modelFromSpec({ kind, options: {} } as ModelSpec).spec;
 
-interface Row { readonly method: Method; readonly summary: Summary }
+interface Row { readonly method: Method; readonly summary: Summary; readonly lastLoss: number }
+
+/** How clean the timings were: rounds kept and discarded, and the cores other processes used during the kept ones. */
+interface Cleanliness { kept: number; discarded: number; otherLoads: number[] }
+
+const describeCleanliness = (c: Cleanliness): string => {
+  const mean = c.otherLoads.reduce((a, b) => a + b, 0) / Math.max(1, c.otherLoads.length);
+  return `other processes used ${fmt(mean, 2)} cores on average (max ${fmt(Math.max(...c.otherLoads), 2)}) during the ${c.kept} rounds kept` +
+    (QUIET ? `; ${c.discarded} rounds discarded and repeated because other processes used ≥ ${QUIET_THRESHOLD} core` : '');
+};
+
+/**
+ * rounds(n, round): run `round` n times, measuring other processes' load around each; with --quiet, a round during
+ * which they used ≥ QUIET_THRESHOLD cores is discarded (its samples dropped by the caller) and repeated after
+ * waiting for a quiet machine (at most 4n attempts in all).
+ */
+async function rounds(n: number, round: (r: number) => Promise<() => void>): Promise<Cleanliness> {
+  const c: Cleanliness = { kept: 0, discarded: 0, otherLoads: [] };
+  for (let r = 0, attempts = 0; c.kept < n && attempts < 4 * n; attempts++, r++) {
+    const { value: commit, other } = await withOtherLoad(() => round(r));
+    if (QUIET && other >= QUIET_THRESHOLD && attempts < 4 * n - (n - c.kept)) {
+      c.discarded++;
+      await waitQuiet(60, QUIET_THRESHOLD);
+      continue;
+    }
+    commit();
+    c.kept++;
+    c.otherLoads.push(other);
+  }
+  return c;
+}
 
 /** Times every method on one model, interleaved: round r runs one step of each method (rotating the order). */
-async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSpec }> {
+async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSpec; clean: Cleanliness }> {
   const spec = specOf(kind);
   const model = modelFromSpec(spec);
   const init = model.init(key(0));
   const batch = randomBatch(BATCH, 7);
-  const sgdMomentum = () => sgd(0.1, { momentum: 0.9 });
-  const methods: Method[] = [
-    tfTrain('tf.train.sgd(0.1)', model, init, batch, () => tf.train.sgd(0.1)),
-    tfTrain('tf.train.momentum(0.1, 0.9)', model, init, batch, () => tf.train.momentum(0.1, 0.9)),
-    optimix('optimix sgd(0.1)', optimizer(cleanGrad, sgd(0.1)), 1, model, init, batch),
-    optimix('optimix SGD: sgd(0.1, momentum 0.9)', optimizer(cleanGrad, sgdMomentum()), 1, model, init, batch),
-    optimix('SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch),
-    optimix('RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch),
-    optimix('RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
-      parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } })),
-    gradOnly(model, init, batch),
+  const lr = LR ?? (kind === 'resnetSmall' ? 0.01 : 0.1);
+  const sgdMomentum = () => sgd(lr, { momentum: 0.9 });
+  const all: Array<readonly [string, () => Method]> = [
+    ['tf-sgd', () => tfTrain('tf-sgd', `tf.train.sgd(${lr})`, model, init, batch, () => tf.train.sgd(lr))],
+    ['tf-momentum', () => tfTrain('tf-momentum', `tf.train.momentum(${lr}, 0.9)`, model, init, batch, () => tf.train.momentum(lr, 0.9))],
+    ['sgd', () => optimix('sgd', `optimix sgd(${lr})`, optimizer(cleanGrad, sgd(lr)), 1, model, init, batch)],
+    ['sgd-momentum', () => optimix('sgd-momentum', `optimix SGD: sgd(${lr}, momentum 0.9)`, optimizer(cleanGrad, sgdMomentum()), 1, model, init, batch)],
+    ['sam', () => optimix('sam', 'SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch)],
+    ['rwp', () => optimix('rwp', 'RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch)],
+    ['rwp-parallel', () => optimix('rwp-parallel', 'RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
+      parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
+    ['grad', () => gradOnly(model, init, batch)],
   ];
+  const methods = all.filter(([id]) => METHODS === undefined || METHODS.has(id) || id === 'sgd-momentum').map(([, make]) => make());
   for (const m of methods) for (let i = 0; i < WARMUP; i++) await m.step();
   const samples: Sample[][] = methods.map(() => []);
-  for (let r = 0; r < STEPS; r++) {
+  const lastLoss: number[] = methods.map(() => NaN);
+  if (QUIET) await waitQuiet(120, QUIET_THRESHOLD);
+  const clean = await rounds(STEPS, async (r) => {
+    const got: Sample[] = [];
     for (let j = 0; j < methods.length; j++) {
       const i = (j + r) % methods.length;
-      samples[i]!.push(await time(() => methods[i]!.step()));
+      got[i] = await time(async () => {
+        lastLoss[i] = await methods[i]!.step();
+      });
     }
-  }
+    return () => got.forEach((g, i) => samples[i]!.push(g));
+  });
   for (const m of methods) await m.dispose();
   disposeTree([init, batch]);
-  return { rows: methods.map((method, i) => ({ method, summary: summarize(samples[i]!) })), spec };
+  return { rows: methods.map((method, i) => ({ method, summary: summarize(samples[i]!), lastLoss: lastLoss[i]! })), spec, clean };
 }
 
 /** The table of one model: step time, ratios to optimix SGD (momentum), throughput. */
-function report(kind: ModelKind, rows: Row[], spec: ModelSpec): Map<string, number> {
+function report(kind: ModelKind, rows: Row[], spec: ModelSpec, clean: Cleanliness): Map<string, number> {
   const f = flops(spec, BATCH);
   const ref = rows.find((r) => r.method.name.startsWith('optimix SGD'))!.summary.wallMs;
   const refCpu = rows.find((r) => r.method.name.startsWith('optimix SGD'))!.summary.cpuMs;
   say(`### ${kind} — batch ${BATCH}, ${(f.forwardPerExample / 1e6).toFixed(3)} MFLOP forward per example, ${(f.forwardBackward / 1e9).toFixed(3)} GFLOP per forward+backward`);
   say();
   say(table(
-    ['method', 'step ms (median)', 'IQR ms', 'CPU ms/step', '÷ optimix SGD (wall)', '÷ optimix SGD (CPU)', 'grad evals', 'samples/s', 'GFLOP/s'],
-    rows.map(({ method, summary: s }) => {
+    ['method', 'step ms (median)', 'IQR ms', 'CPU ms/step', '÷ optimix SGD (wall)', '÷ optimix SGD (CPU)', 'grad evals', 'samples/s', 'GFLOP/s', 'last loss'],
+    rows.map(({ method, summary: s, lastLoss }) => {
       const perSec = 1000 / s.wallMs;
       return [method.name, fmt(s.wallMs), `${fmt(s.wallP25)}–${fmt(s.wallP75)}`, fmt(s.cpuMs), fmt(s.wallMs / ref, 2), fmt(s.cpuMs / refCpu, 2), String(method.gradEvals),
-        fmt(method.gradEvals * BATCH * perSec, 0), fmt((method.gradEvals * f.forwardBackward * perSec) / 1e9, 2)];
+        fmt(method.gradEvals * BATCH * perSec, 0), fmt((method.gradEvals * f.forwardBackward * perSec) / 1e9, 2), fmt(lastLoss, 3)];
     }),
-    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
   ));
+  say();
+  say(`Load: ${describeCleanliness(clean)}.`);
   say();
   const by = new Map(rows.map((r) => [r.method.name.split(':')[0]!.split('(')[0]!.trim(), r.summary.wallMs]));
   return by;
@@ -200,7 +256,7 @@ async function fwdBwd(backend: 'wasm' | 'cpu', kind: ModelKind, warm: number, re
  * Two forward+backward passes at once — one on this thread, one in a bare worker — against one alone: what this
  * machine gives two threads, the ceiling of the parallel interpreter (RWP parallel / SGD ≥ pair time / one time).
  */
-async function scaling(kind: ModelKind, rounds: number, k: number): Promise<{ alone: number; pair: number }> {
+async function scaling(kind: ModelKind, n: number, k: number): Promise<{ alone: number; pair: number; clean: Cleanliness }> {
   const url = new URL('./scalingWorker.ts', import.meta.url).href;
   const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(url)});`, { eval: true, workerData: { kind, batch: BATCH } });
   const next = (): Promise<unknown> => new Promise((resolve, reject) => {
@@ -212,17 +268,22 @@ async function scaling(kind: ModelKind, rounds: number, k: number): Promise<{ al
   run(2);
   const alone: number[] = [];
   const pair: number[] = [];
-  for (let r = 0; r < rounds; r++) {
-    alone.push((await time(() => run(k))).wallMs / k);
-    pair.push((await time(async () => {
+  if (QUIET) await waitQuiet(120, QUIET_THRESHOLD);
+  const clean = await rounds(n, async () => {
+    const a = (await time(() => run(k))).wallMs / k;
+    const p = (await time(async () => {
       const done = next();
       worker.postMessage(k);
       run(k);
       await done;
-    })).wallMs / k);
-  }
+    })).wallMs / k;
+    return () => {
+      alone.push(a);
+      pair.push(p);
+    };
+  });
   await worker.terminate();
-  return { alone: summarize(alone.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs, pair: summarize(pair.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs };
+  return { alone: summarize(alone.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs, pair: summarize(pair.map((w) => ({ wallMs: w, cpuMs: 0 }))).wallMs, clean };
 }
 
 /** RWP parallel on the small CNN for many steps: main-thread tensors, process RSS, the worker's tensors and heap. */
@@ -293,6 +354,7 @@ say(`- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace
 say(`- machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.os}; Node ${m.node}; tfjs-core ${m.tfjs}; backend ${tf.getBackend()} (wasm kernels: ${JSON.stringify(wasmKernelSettings())})`);
 say(`- load average at start (1, 5, 15 min): ${load()}`);
 say(`- timed steps per method: ${STEPS} after ${WARMUP} warm-up, interleaved (each round runs one step of every method, in a rotating order); medians`);
+say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model: { module: src/models/index.ts, export: 'modelFromSpec', args: [spec] } }).step\``);
 say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-hot y over 10 classes), the same batch every step`);
 say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
 say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
@@ -301,14 +363,14 @@ say();
 const summaries = new Map<ModelKind, Map<string, number>>();
 if (SECTIONS.has('steps')) {
   for (const kind of MODELS) {
-    const { rows, spec } = await benchModel(kind);
-    summaries.set(kind, report(kind, rows, spec));
+    const { rows, spec, clean } = await benchModel(kind);
+    summaries.set(kind, report(kind, rows, spec, clean));
   }
   say(`- load average after the step timings: ${load()}`);
   say();
 }
 
-let scale: { alone: number; pair: number } | undefined;
+let scale: { alone: number; pair: number; clean: Cleanliness } | undefined;
 if (SECTIONS.has('scaling')) {
   scale = await scaling('smallCnn', quick ? 2 : 5, 10);
   say(`### Two threads at once: small CNN forward+backward, batch ${BATCH}`);
@@ -320,14 +382,15 @@ if (SECTIONS.has('scaling')) {
   say();
   say(`Two passes at once take ${fmt(scale.pair / scale.alone, 2)}× the time of one (perfect scaling: 1.00; one after the other: 2.00): ` +
     `a speed-up of ${fmt((2 * scale.alone) / scale.pair, 2)}× for a pair. RWP parallel / SGD cannot beat ${fmt(scale.pair / scale.alone, 2)} on this machine at this load. ` +
-    `Medians of ${quick ? 2 : 5} rounds of 10 passes; load average now ${load()}.`);
+    `Medians of ${quick ? 2 : 5} rounds of 10 passes; ${describeCleanliness(scale.clean)}.`);
   say();
 }
 
 let speedup: number | undefined;
 if (SECTIONS.has('cpu') && CPU_REPS > 0) {
-  const wasm = await fwdBwd('wasm', 'smallCnn', 3, Math.max(5, STEPS));
-  const cpu = await fwdBwd('cpu', 'smallCnn', 0, CPU_REPS);
+  if (QUIET) await waitQuiet(120, QUIET_THRESHOLD);
+  const { value: wasm, other: wasmOther } = await withOtherLoad(() => fwdBwd('wasm', 'smallCnn', 3, Math.max(5, STEPS)));
+  const { value: cpu, other: cpuOther } = await withOtherLoad(() => fwdBwd('cpu', 'smallCnn', 0, CPU_REPS));
   await ready({ backend: 'wasm' });
   speedup = cpu.wallMs / wasm.wallMs;
   say(`### Small CNN forward+backward, batch ${BATCH}: wasm vs cpu backend`);
@@ -337,12 +400,14 @@ if (SECTIONS.has('cpu') && CPU_REPS > 0) {
     ['cpu', String(cpu.n), fmt(cpu.wallMs), fmt(cpu.cpuMs)],
   ], ['l', 'r', 'r', 'r']));
   say();
-  say(`wasm is ${fmt(speedup, 1)}× faster (wall), ${fmt(cpu.cpuMs / wasm.cpuMs, 1)}× (CPU time).`);
+  say(`wasm is ${fmt(speedup, 1)}× faster (wall), ${fmt(cpu.cpuMs / wasm.cpuMs, 1)}× (CPU time). Other processes used ${fmt(wasmOther, 2)} cores during the wasm runs, ${fmt(cpuOther, 2)} during the cpu runs.`);
   say();
 }
 
 if (SECTIONS.has('memory')) {
-  for (const line of await memoryCheck(MEMORY_STEPS)) say(line);
+  const { value: lines, other } = await withOtherLoad(() => memoryCheck(MEMORY_STEPS));
+  for (const line of lines) say(line);
+  say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
   say();
 }
 
@@ -356,7 +421,7 @@ if (cnn !== undefined || speedup !== undefined || scale !== undefined) {
     rows.push(['RWP parallel / SGD, small CNN', '≤ 1.15', fmt(r('RWP parallel', 'optimix SGD'), 2)]);
     rows.push(['SAM / SGD, small CNN', '≈ 2.0', fmt(r('SAM', 'optimix SGD'), 2)]);
     rows.push(['RWP sequential / SGD, small CNN', '≈ 2.0', fmt(r('RWP sequential', 'optimix SGD'), 2)]);
-    rows.push(['optimix sgd(0.1) / tf.train.sgd(0.1), small CNN', '≤ 1.05', fmt(r('optimix sgd', 'tf.train.sgd'), 2)]);
+    rows.push(['optimix sgd / tf.train.sgd (same lr), small CNN', '≤ 1.05', fmt(r('optimix sgd', 'tf.train.sgd'), 2)]);
     rows.push(['optimix SGD (momentum) / tf.train.momentum, small CNN', '≤ 1.05', fmt(r('optimix SGD', 'tf.train.momentum'), 2)]);
   }
   if (scale !== undefined) rows.push(['(ceiling) two passes at once / one pass, small CNN', '—', fmt(scale.pair / scale.alone, 2)]);

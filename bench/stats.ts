@@ -86,3 +86,42 @@ export function table(header: readonly string[], rows: ReadonlyArray<readonly st
 }
 
 export const fmt = (x: number, digits = 1): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+
+/** Busy CPU seconds of the whole machine so far (all processes; /proc/stat, Linux only), or undefined. */
+export function machineBusySeconds(): number | undefined {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    const f = line.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal
+    const busy = (f[0] ?? 0) + (f[1] ?? 0) + (f[2] ?? 0) + (f[5] ?? 0) + (f[6] ?? 0) + (f[7] ?? 0);
+    return busy / 100; // USER_HZ
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * otherLoad(f): run f and measure how many cores *other* processes kept busy meanwhile (machine busy time minus this
+ * process's CPU time, over the wall time). Jiffy resolution (10 ms): meaningful for spans of ≥ 0.3 s.
+ */
+export async function withOtherLoad<T>(f: () => Promise<T>): Promise<{ value: T; other: number }> {
+  const b0 = machineBusySeconds();
+  const c0 = process.cpuUsage();
+  const t0 = performance.now();
+  const value = await f();
+  const wall = (performance.now() - t0) / 1000;
+  const c = process.cpuUsage(c0);
+  const b1 = machineBusySeconds();
+  if (b0 === undefined || b1 === undefined || wall <= 0) return { value, other: NaN };
+  return { value, other: Math.max(0, (b1 - b0 - (c.user + c.system) / 1e6) / wall) };
+}
+
+/** waitQuiet(maxSeconds, threshold): wait (in 2 s probes) until other processes use < threshold cores; false if they never did. */
+export async function waitQuiet(maxSeconds: number, threshold: number): Promise<boolean> {
+  const deadline = performance.now() + maxSeconds * 1000;
+  for (;;) {
+    const { other } = await withOtherLoad(() => new Promise<void>((r) => setTimeout(r, 2000)));
+    if (!(other >= threshold)) return true;
+    if (performance.now() > deadline) return false;
+  }
+}
