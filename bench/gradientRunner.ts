@@ -14,18 +14,21 @@ export function randomBatch(n: number, seed: number): Batch {
   }));
 }
 
-/** gradientRunner(kind, batch)(k): run k forward+backward passes (each read back to the host). Keeps its tensors. */
-export function gradientRunner(kind: ModelKind, batchSize: number): (k: number) => void {
+/** gradientRunner(kind, batch): `run(k)` runs k forward+backward passes (each read back to the host); `dispose()` frees its tensors. */
+export function gradientRunner(kind: ModelKind, batchSize: number): { readonly run: (k: number) => void; readonly dispose: () => void } {
   const model = modelFromSpec({ kind, options: {} } as ModelSpec);
   const params = model.init(key(0));
   const batch = randomBatch(batchSize, 7);
-  return (k) => {
-    for (let i = 0; i < k; i++) {
-      tf.tidy(() => {
-        const { value, grads } = valueAndGrad(model.loss, params, batch);
-        for (const g of Object.values(grads)) g.dataSync();
-        value.dataSync();
-      });
-    }
+  return {
+    run: (k) => {
+      for (let i = 0; i < k; i++) {
+        tf.tidy(() => {
+          const { value, grads } = valueAndGrad(model.loss, params, batch);
+          for (const g of Object.values(grads)) g.dataSync();
+          value.dataSync();
+        });
+      }
+    },
+    dispose: () => tf.dispose([...Object.values(params), ...Object.values(batch)]),
   };
 }
