@@ -41,6 +41,23 @@ for (const [name, source] of Object.entries(sources)) {
   });
 }
 
+test('without polling (spin 0) and with two workers: still = sequential, bit for bit', async () => {
+  const source = mix(mix(cleanGrad, mArwp(), 0.4, { batch: 'split' }), rwp(), 0.5);
+  const { params, batch } = regression(5, 6, 4, 64);
+  const opt = optimizer(source, sgd(0.05, { momentum: 0.9 }));
+  const two = parallel({ model, workers: 2, spin: 0 });
+  try {
+    const a = await train(opt, loss, params, [batch], { epochs: 5, key: key(3) });
+    const b = await train(opt, loss, params, [batch], { epochs: 5, key: key(3), interpreter: two });
+    assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
+    assert.deepEqual(a.losses, b.losses);
+    disposeTree([a.params, a.state, b.params, b.state]);
+  } finally {
+    await two.close();
+    disposeTree([params, batch]);
+  }
+});
+
 test('parallel: tf.memory().numTensors is flat over 30 steps (RWP, m-ARWP)', async () => {
   for (const source of [rwp(), mArwp()]) {
     const { params, batch } = regression(8, 6, 4, 64);
@@ -92,6 +109,8 @@ test('a closed interpreter refuses work; bad options are rejected', async () => 
   await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, batch, state)), /closed/);
   assert.throws(() => parallel({ model, workers: 0 }), /workers must be an integer ≥ 1/);
   assert.throws(() => parallel({} as never), /model must be/);
+  assert.throws(() => parallel({ model, spin: -1 }), /spin must be a number of milliseconds in \[0, 1000\], got -1/);
+  assert.throws(() => parallel({ model, spin: NaN }), /spin must be/);
   disposeTree([params, batch, state]);
 });
 

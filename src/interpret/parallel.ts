@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
 import { OptimixError } from '../errors.js';
 import { wasmKernelSettings } from '../kernels/index.js';
@@ -27,6 +27,12 @@ export interface ParallelOptions {
   readonly model: ModelRef;
   /** The workers' backend; default the main thread's (wasm). */
   readonly backend?: BackendName;
+  /**
+   * How long (ms) a thread that waits for the other keeps polling before it sleeps; default 20, 0 never polls. Waking a
+   * sleeping thread takes 0.5–3 ms on a VM — a tenth of a small CNN's gradient — so this thread polls for the
+   * workers' replies, and a worker polls for its next request, as OpenMP runtimes spin before they block.
+   */
+  readonly spin?: number;
 }
 
 /** The parallel interpreter: an Interpreter with a `close()` that ends its workers. */
@@ -58,7 +64,29 @@ function plan(node: ResolvedSource, batch: Batch, made: tf.Tensor[]): Plan {
   return { kind: 'mix', lambda: node.lambda, a: plan(node.a, ba, made), b: plan(node.b, bb, made) };
 }
 
-const leaves = (p: Plan): Array<Extract<Plan, { kind: 'leaf' }>> => (p.kind === 'leaf' ? [p] : [...leaves(p.a), ...leaves(p.b)]);
+type Leaf = Extract<Plan, { kind: 'leaf' }>;
+
+const leaves = (p: Plan): Leaf[] => (p.kind === 'leaf' ? [p] : [...leaves(p.a), ...leaves(p.b)]);
+
+/** cost(leaf): [examples × forward+backward passes, draws noise] — compared in that order. */
+const cost = ({ node, batch }: Leaf): readonly [number, number] => {
+  const adversarial = node.kind === 'perturbed' && node.perturbation.kind === 'adversarial';
+  return [(Object.values(batch)[0]?.shape[0] ?? 0) * (adversarial ? 2 : 1), node.kind === 'perturbed' && !adversarial ? 1 : 0];
+};
+
+/**
+ * localFirst(parts): the leaves, the costliest first — it runs on this thread, the others in workers. This thread
+ * takes the longest branch (RWP: the noisy one), so that the workers' replies arrive while it is still busy.
+ */
+function localFirst(parts: readonly Leaf[]): Leaf[] {
+  const costs = parts.map(cost);
+  let best = 0;
+  costs.forEach(([e, n], i) => {
+    const [be, bn] = costs[best] as readonly [number, number];
+    if (e > be || (e === be && n > bn)) best = i;
+  });
+  return [parts[best] as Leaf, ...parts.filter((_, i) => i !== best)];
+}
 
 const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
   Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
@@ -67,19 +95,23 @@ type OkReply = (EvalReply & { ok: true }) | MemoryReply;
 
 interface Slot {
   worker: Worker;
+  port: MessagePort;
   started: Promise<void>;
   pending: Map<number, { resolve: (r: OkReply) => void; reject: (e: Error) => void }>;
   dead: Error | undefined;
 }
 
 /**
- * parallel({ workers = 1, model }): an interpreter that evaluates the independent branches of a gradient source — both
- * sides of `mix`, nested mixes — at the same time, the first on this thread and the others in worker_threads, each
- * with its own tfjs backend. Same numbers as `sequential`, bit for bit, for the same key. Call `close()` when done.
+ * parallel({ workers = 1, model, spin = 20 }): an interpreter that evaluates the independent branches of a gradient
+ * source — both sides of `mix`, nested mixes — at the same time, the costliest on this thread and the others in
+ * worker_threads, each with its own tfjs backend. Same numbers as `sequential`, bit for bit, for the same key. Call
+ * `close()` when done.
  */
 export function parallel(options: ParallelOptions): ParallelInterpreter {
   const count = options.workers ?? 1;
+  const spin = options.spin ?? 20;
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`parallel: workers must be an integer ≥ 1, got ${String(count)}`);
+  if (!(spin >= 0 && spin <= 1000)) throw new RangeError(`parallel: spin must be a number of milliseconds in [0, 1000], got ${String(spin)}`);
   if (typeof options.model?.module !== 'string') throw new TypeError('parallel: model must be { module, export?, args? }: the module workers import their loss from');
   const here = import.meta.url;
   const workerUrl = new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
@@ -89,16 +121,20 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
 
   const spawn = (i: number): Slot => {
     // The workers replace the same wasm kernels as this thread, so that both compute alike (bit for bit).
-    const workerData = { model: options.model, backend: options.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings() };
+    // Requests and replies go through a channel of their own, which both sides can also poll (receiveMessageOnPort).
+    const { port1: port, port2 } = new MessageChannel();
+    const workerData = { model: options.model, backend: options.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), port: port2, spin };
+    const transferList = [port2];
     // From TypeScript sources (tests, examples under tsx) the worker registers tsx's loader before importing its
     // entry (a worker does not inherit the loader); the built dist/ runs worker.js directly.
     const worker = workerUrl.pathname.endsWith('.ts')
-      ? new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(workerUrl.href)});`, { eval: true, workerData })
-      : new Worker(workerUrl, { workerData });
+      ? new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(workerUrl.href)});`, { eval: true, workerData, transferList })
+      : new Worker(workerUrl, { workerData, transferList });
     worker.unref();
-    const slot: Slot = { worker, pending: new Map(), dead: undefined, started: Promise.resolve() };
+    const slot: Slot = { worker, port, pending: new Map(), dead: undefined, started: Promise.resolve() };
     const fail = (e: Error): void => {
       slot.dead = e;
+      port.close();
       void worker.terminate();
       for (const p of slot.pending.values()) p.reject(e);
       slot.pending.clear();
@@ -117,20 +153,36 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       worker.once('error', (e) => reject(new WorkerError(`parallel: worker ${i} crashed while starting: ${e.message}`)));
     });
     slot.started.catch(() => undefined);
-    worker.on('message', (m: EvalReply | MemoryReply | { ready: boolean }) => {
-      if (!('id' in m)) return;
-      const p = slot.pending.get(m.id);
-      if (p === undefined) return;
-      slot.pending.delete(m.id);
-      if (slot.pending.size === 0) worker.unref();
-      if (m.ok) p.resolve(m);
-      else p.reject(new WorkerError(`parallel: worker ${i} failed to evaluate the gradient: ${m.name}: ${m.error}`));
-    });
+    port.on('message', (m: EvalReply | MemoryReply) => receive(slot, i, m));
+    port.unref();
     worker.on('error', (e) => fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
     worker.on('exit', (code) => {
       if (!closed) fail(new WorkerError(`parallel: worker ${i} exited unexpectedly (code ${code})`));
     });
     return slot;
+  };
+
+  /** receive(slot, i, reply): settle the request it answers (replies arrive by event, or by polling in `await_`). */
+  const receive = (slot: Slot, i: number, m: EvalReply | MemoryReply): void => {
+    const p = slot.pending.get(m.id);
+    if (p === undefined) return;
+    slot.pending.delete(m.id);
+    if (slot.pending.size === 0) slot.port.unref();
+    if (m.ok) p.resolve(m);
+    else p.reject(new WorkerError(`parallel: worker ${i} failed to evaluate the gradient: ${m.name}: ${m.error}`));
+  };
+
+  /** poll(ids): take the replies to these requests off the workers' ports for up to `spin` ms, instead of sleeping for them. */
+  const poll = (asked: ReadonlyArray<readonly [Slot, number]>): void => {
+    const until = performance.now() + spin;
+    let waiting = asked.filter(([slot, id]) => slot.pending.has(id));
+    while (waiting.length > 0 && performance.now() < until) {
+      for (const [slot] of waiting) {
+        const m = receiveMessageOnPort(slot.port)?.message as EvalReply | MemoryReply | undefined;
+        if (m !== undefined) receive(slot, slots.indexOf(slot), m);
+      }
+      waiting = waiting.filter(([slot, id]) => slot.pending.has(id) && slot.dead === undefined);
+    }
   };
 
   /** start(i): worker i, started (spawned on first use; a worker that died is replaced). */
@@ -141,22 +193,23 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     return slot;
   };
 
-  /** post(slot, message): send now (synchronously: the worker starts while this thread goes on) and await the reply. */
-  const post = <R extends OkReply>(slot: Slot, message: Omit<EvalRequest, 'id'> | { readonly kind: 'memory' }, transfer: ArrayBuffer[] = []): Promise<R> => {
-    if (slot.dead !== undefined) return Promise.reject(slot.dead);
+  /** post(slot, message): send now (synchronously: the worker starts while this thread goes on); the request's id and its reply. */
+  const post = <R extends OkReply>(slot: Slot, message: Omit<EvalRequest, 'id'> | { readonly kind: 'memory' }, transfer: ArrayBuffer[] = []): { readonly id: number; readonly reply: Promise<R> } => {
     const id = nextId++;
-    return new Promise<R>((resolve, reject) => {
+    if (slot.dead !== undefined) return { id, reply: Promise.reject(slot.dead) };
+    const reply = new Promise<R>((resolve, reject) => {
       slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject });
-      slot.worker.ref();
-      slot.worker.postMessage({ id, ...message }, transfer);
+      slot.port.ref();
+      slot.port.postMessage({ id, ...message }, transfer);
     });
+    return { id, reply };
   };
 
   const step = async (opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): Promise<StepResult> => {
     const { resolved, stepKey } = prepare('parallel.step', opt, params, state);
     const made: tf.Tensor[] = [];
     const p = plan(resolved, batch, made);
-    const parts = leaves(p);
+    const parts = localFirst(leaves(p));
     try {
       if (parts.length === 1) {
         return keepResult(() => finish('parallel.step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
@@ -169,14 +222,16 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       const workers = await Promise.all(parts.slice(1).map((_, j) => (j < count ? start(j) : undefined)));
       const remote = parts.slice(1).map((leaf, j) => {
         const req = { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path) };
-        return post<EvalReply & { ok: true }>(workers[j % count] as Slot, req, transferList(req.params, req.batch, ...Object.values(req.state)));
+        const slot = workers[j % count] as Slot;
+        return [slot, post<EvalReply & { ok: true }>(slot, req, transferList(req.params, req.batch, ...Object.values(req.state)))] as const;
       });
-      remote.forEach((r) => r.catch(() => undefined));
-      const first = parts[0] as Extract<Plan, { kind: 'leaf' }>;
+      remote.forEach(([, r]) => r.reply.catch(() => undefined));
+      const first = parts[0] as Leaf;
       const local = tf.tidy(() => evaluate(first.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source }) as unknown as tf.TensorContainer) as unknown as Evaluation;
       let replies: Array<EvalReply & { ok: true }>;
       try {
-        replies = await Promise.all(remote);
+        poll(remote.map(([slot, r]) => [slot, r.id] as const));
+        replies = await Promise.all(remote.map(([, r]) => r.reply));
       } catch (e) {
         disposeTree(local);
         throw e;
@@ -204,10 +259,11 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     memory: async () => {
       const live = slots.filter((s): s is Slot => s !== undefined && s.dead === undefined);
       await Promise.all(live.map((s) => s.started));
-      return (await Promise.all(live.map((s) => post<MemoryReply>(s, { kind: 'memory' })))).map((r) => r.memory);
+      return (await Promise.all(live.map((s) => post<MemoryReply>(s, { kind: 'memory' }).reply))).map((r) => r.memory);
     },
     close: async () => {
       closed = true;
+      for (const s of slots) s?.port.close();
       await Promise.all(slots.map((s) => s?.worker.terminate()));
       slots.fill(undefined);
     },

@@ -1,7 +1,7 @@
 // A gradient worker: its own tfjs WASM backend; evaluates resolved gradient-source nodes on the tensors it is sent.
 import * as tf from '@tensorflow/tfjs-core';
 import { getHeapStatistics } from 'node:v8';
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
 import { ready, type BackendName } from '../backend.js';
 import { registerWasmGradientKernels, type WasmKernelOptions } from '../kernels/index.js';
 import type { LossFn } from '../model.js';
@@ -50,9 +50,10 @@ export type EvalReply =
   | { readonly id: number; readonly ok: true; readonly grads: WireTree; readonly loss: number; readonly at: 'w' | 'w+ε'; readonly state: Record<string, WireTree>; readonly gradEvals: number }
   | { readonly id: number; readonly ok: false; readonly error: string; readonly name: string };
 
-const port = parentPort;
-if (port === null) throw new Error('optimix worker: must run in a worker thread');
-const { model, backend, kernels } = workerData as { model: ModelRef; backend: BackendName; kernels?: WasmKernelOptions };
+if (parentPort === null) throw new Error('optimix worker: must run in a worker thread');
+const parent = parentPort;
+// port: the channel for requests and replies; spin: how long (ms) to poll it for the next request before sleeping.
+const { model, backend, kernels, port, spin } = workerData as { model: ModelRef; backend: BackendName; kernels?: WasmKernelOptions; port: MessagePort; spin: number };
 
 const start = (async (): Promise<LossFn> => {
   registerWasmGradientKernels(kernels ?? {});
@@ -60,8 +61,8 @@ const start = (async (): Promise<LossFn> => {
   return loadLoss(model);
 })();
 start.then(
-  () => port.postMessage({ ready: true, backend: tf.getBackend() }),
-  (e: unknown) => port.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) }),
+  () => parent.postMessage({ ready: true, backend: tf.getBackend() }),
+  (e: unknown) => parent.postMessage({ ready: false, error: e instanceof Error ? e.message : String(e) }),
 );
 
 function memory(): WorkerMemory {
@@ -70,32 +71,46 @@ function memory(): WorkerMemory {
   return { numTensors: m.numTensors, numBytes: m.numBytes, heapUsed: getHeapStatistics().used_heap_size, wasmHeapBytes: wasm?.HEAPU8?.byteLength };
 }
 
-port.on('message', (req: EvalRequest | MemoryRequest) => {
+/** answer(loss, req): evaluate the node (or read the memory) and post the reply. */
+function answer(loss: LossFn, req: EvalRequest | MemoryRequest): void {
   if ('kind' in req) {
-    void start.then(() => port.postMessage({ id: req.id, ok: true, memory: memory() } satisfies MemoryReply));
+    port.postMessage({ id: req.id, ok: true, memory: memory() } satisfies MemoryReply);
     return;
   }
-  void start.then((loss) => {
+  try {
+    // The tidy returns tensors only: given typed arrays, tf.tidy walks them element by element looking for
+    // tensors to keep (tens of ms for a 100k-parameter model). They are copied out after it, then freed.
+    const ev = tf.tidy(() => {
+      const params = treeFromWire(req.params);
+      const batch = treeFromWire(req.batch);
+      const state = Object.fromEntries(Object.entries(req.state).map(([p, t]) => [p, treeFromWire(t)]));
+      return evaluate(req.node, params, batch, { loss, stepKey: fromWords(req.stepKey), state }) as unknown as tf.TensorContainer;
+    }) as unknown as Evaluation;
+    let reply: EvalReply;
     try {
-      // The tidy returns tensors only: given typed arrays, tf.tidy walks them element by element looking for
-      // tensors to keep (tens of ms for a 100k-parameter model). They are copied out after it, then freed.
-      const ev = tf.tidy(() => {
-        const params = treeFromWire(req.params);
-        const batch = treeFromWire(req.batch);
-        const state = Object.fromEntries(Object.entries(req.state).map(([p, t]) => [p, treeFromWire(t)]));
-        return evaluate(req.node, params, batch, { loss, stepKey: fromWords(req.stepKey), state }) as unknown as tf.TensorContainer;
-      }) as unknown as Evaluation;
-      let reply: EvalReply;
-      try {
-        const newState = Object.fromEntries(Object.entries(ev.state).map(([p, t]) => [p, treeToWire(t)]));
-        reply = { id: req.id, ok: true, grads: treeToWire(ev.grads), loss: ev.loss.dataSync()[0] as number, at: ev.at, state: newState, gradEvals: ev.gradEvals };
-      } finally {
-        tf.dispose([ev.loss, ...Object.values(ev.grads), ...Object.values(ev.state).flatMap((t) => Object.values(t))]);
-      }
-      port.postMessage(reply, transferList(reply.grads, ...Object.values(reply.state)));
-    } catch (e) {
-      const reply: EvalReply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' };
-      port.postMessage(reply);
+      const newState = Object.fromEntries(Object.entries(ev.state).map(([p, t]) => [p, treeToWire(t)]));
+      reply = { id: req.id, ok: true, grads: treeToWire(ev.grads), loss: ev.loss.dataSync()[0] as number, at: ev.at, state: newState, gradEvals: ev.gradEvals };
+    } finally {
+      tf.dispose([ev.loss, ...Object.values(ev.grads), ...Object.values(ev.state).flatMap((t) => Object.values(t))]);
     }
-  });
+    port.postMessage(reply, transferList(reply.grads, ...Object.values(reply.state)));
+  } catch (e) {
+    const reply: EvalReply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' };
+    port.postMessage(reply);
+  }
+}
+
+/** serve(loss, req): answer it, then poll for the next request for up to `spin` ms (a loop, not recursion), then sleep. */
+function serve(loss: LossFn, first: EvalRequest | MemoryRequest): void {
+  let req: EvalRequest | MemoryRequest | undefined = first;
+  while (req !== undefined) {
+    answer(loss, req);
+    req = undefined;
+    const until = performance.now() + spin;
+    while (req === undefined && performance.now() < until) req = receiveMessageOnPort(port)?.message as EvalRequest | MemoryRequest | undefined;
+  }
+}
+
+port.on('message', (req: EvalRequest | MemoryRequest) => {
+  void start.then((loss) => serve(loss, req));
 });
