@@ -6,7 +6,8 @@
 //   npm run bench -- --models smallCnn --steps 40 --out docs/bench.md
 //   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
 //
-// Flags: --steps N (timed steps per method, default 20) --warmup N (default 3) --batch N (default 64)
+// Flags: --steps N (timing rounds, default 20) --block N (consecutive steps of a method per round, default 3)
+//        --warmup N (default 3) --batch N (default 64)
 //        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,grad,pair (default all; sgd-momentum, the reference, always)
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
@@ -30,6 +31,7 @@ import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, t
 const { values: flags } = parseArgs({
   options: {
     steps: { type: 'string' },
+    block: { type: 'string' },
     lr: { type: 'string' },
     warmup: { type: 'string' },
     batch: { type: 'string' },
@@ -48,6 +50,7 @@ const { values: flags } = parseArgs({
 const quick = flags.quick === true;
 const int = (s: string | undefined, d: number): number => (s === undefined ? d : Math.max(0, Math.floor(Number(s))));
 const STEPS = Math.max(1, int(flags.steps, quick ? 6 : 20));
+const BLOCK = Math.max(1, int(flags.block, quick ? 2 : 3));
 const WARMUP = int(flags.warmup, quick ? 2 : 3);
 const BATCH = Math.max(1, int(flags.batch, 64));
 const CPU_REPS = int(flags['cpu-reps'], quick ? 1 : 3);
@@ -172,7 +175,10 @@ async function rounds(n: number, round: (r: number) => Promise<() => void>): Pro
   return c;
 }
 
-/** Times every method on one model, interleaved: round r runs one step of each method (rotating the order). */
+/**
+ * Times every method on one model, interleaved: round r runs BLOCK consecutive steps of each method (rotating the
+ * order), as a training loop runs them; a sample is the block's time over BLOCK.
+ */
 async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSpec; clean: Cleanliness }> {
   const spec = specOf(kind);
   const model = modelFromSpec(spec);
@@ -202,9 +208,10 @@ async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSp
     const got: Sample[] = [];
     for (let j = 0; j < methods.length; j++) {
       const i = (j + r) % methods.length;
-      got[i] = await time(async () => {
-        lastLoss[i] = await methods[i]!.step();
+      const t = await time(async () => {
+        for (let b = 0; b < BLOCK; b++) lastLoss[i] = await methods[i]!.step();
       });
+      got[i] = { wallMs: t.wallMs / BLOCK, cpuMs: t.cpuMs / BLOCK };
     }
     return () => got.forEach((g, i) => samples[i]!.push(g));
   });
@@ -412,7 +419,7 @@ say();
 say(`- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace(' -- `', '`'));
 say(`- machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.os}; Node ${m.node}; tfjs-core ${m.tfjs}; backend ${tf.getBackend()} (wasm kernels: ${JSON.stringify(wasmKernelSettings())})`);
 say(`- load average at start (1, 5, 15 min): ${load()}`);
-say(`- timed steps per method: ${STEPS} after ${WARMUP} warm-up, interleaved (each round runs one step of every method, in a rotating order); medians`);
+say(`- timing: ${STEPS} rounds after ${WARMUP} warm-up steps; each round runs ${BLOCK} consecutive steps of every method (as a training loop runs them), the methods in a rotating order; a sample is a block's time over ${BLOCK}; medians over the rounds`);
 say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model: { module: src/models/index.ts, export: 'modelFromSpec', args: [spec] } }).step\``);
 say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-hot y over 10 classes), the same batch every step`);
 say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
