@@ -41,7 +41,8 @@ const perturb = (params: Tree, eps: Tree): Tree => {
   return out;
 };
 
-const sameShape = (a: ResolvedSource, b: ResolvedSource): boolean =>
+/** sameShape(a, b): the two resolved sources are equal but for their node paths (then a same-batch mix of them is one of them). */
+export const sameShape = (a: ResolvedSource, b: ResolvedSource): boolean =>
   JSON.stringify(a, (k, v: unknown) => (k === 'path' ? undefined : v)) === JSON.stringify(b, (k, v: unknown) => (k === 'path' ? undefined : v));
 
 /**

@@ -9,7 +9,7 @@ import type { Key } from '../random.js';
 import type { ResolvedSource } from '../source/resolved.js';
 import { isStateless } from '../source/resolve.js';
 import { disposeReplaced, disposeTree, type Tree } from '../tree.js';
-import { combine, evaluate, type Evaluation, type SourceState } from './evaluate.js';
+import { combine, evaluate, sameShape, type Evaluation, type SourceState } from './evaluate.js';
 import type { Interpreter } from './interpreter.js';
 import type { ModelRef } from './modelRef.js';
 import { splitBatch } from './splitBatch.js';
@@ -48,9 +48,6 @@ export type { WorkerMemory };
 
 /** The independent pieces of a source: leaves (evaluated anywhere) joined by mixes (combined on the main thread). */
 type Plan = { readonly kind: 'leaf'; readonly node: ResolvedSource; readonly batch: Batch } | { readonly kind: 'mix'; readonly lambda: number; readonly a: Plan; readonly b: Plan };
-
-const sameShape = (a: ResolvedSource, b: ResolvedSource): boolean =>
-  JSON.stringify(a, (k, v: unknown) => (k === 'path' ? undefined : v)) === JSON.stringify(b, (k, v: unknown) => (k === 'path' ? undefined : v));
 
 /** plan(node, batch): split a source at its mixes, as `evaluate` would walk it (same batch halves, same shortcut). */
 function plan(node: ResolvedSource, batch: Batch, made: tf.Tensor[]): Plan {
