@@ -106,9 +106,11 @@ export function prepare(where: string, opt: Optimizer, params: Tree, state: Opti
  */
 export function finish(where: string, opt: Optimizer, params: Tree, state: OptimizerState, ev: Evaluation): StepResult {
   const names = Object.keys(params);
-  const flags = tf.stack([ev.loss, ...names.map((n) => tf.cast(tf.all(tf.isFinite(ev.grads[n] as tf.Tensor)), 'float32'))]).dataSync();
-  if (opt.transform.handlesNonFinite !== true) {
-    const bad = names.filter((_, i) => flags[i + 1] !== 1);
+  // One reduction per leaf: a finite sum means every element is finite (NaN and ±∞ propagate through sums); only
+  // when a sum is not finite (a bad element, or finite elements whose sum overflows) does the exact check run.
+  const sums = tf.stack([ev.loss, ...names.map((n) => tf.sum(ev.grads[n] as tf.Tensor))]).dataSync();
+  if (opt.transform.handlesNonFinite !== true && names.some((_, i) => !Number.isFinite(sums[i + 1]))) {
+    const bad = names.filter((n) => tf.tidy(() => tf.all(tf.isFinite(ev.grads[n] as tf.Tensor)).dataSync()[0] !== 1));
     if (bad.length > 0) {
       throw new NonFiniteError(`${where}: the gradient has NaN or Inf in ${bad.map((n) => `'${n}'`).join(', ')} at step ${state.count}; wrap the transform in applyIfFinite(…) to skip such steps`);
     }
@@ -120,7 +122,7 @@ export function finish(where: string, opt: Optimizer, params: Tree, state: Optim
   return {
     params: next,
     state: { count: state.count + 1, key: state.key, transform: transformState, source: { ...state.source, ...ev.state } },
-    value: flags[0] as number,
+    value: sums[0] as number,
     valueAt: ev.at,
     gradEvals: ev.gradEvals,
   };

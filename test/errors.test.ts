@@ -100,6 +100,20 @@ test('NaN/Inf gradients: a NonFiniteError naming the leaves, unless the transfor
   disposeTree([params, s, s2, r]);
 });
 
+test('finite gradients whose sum overflows float32 pass the check; +∞ and −∞ in one leaf are caught', () => {
+  const params = { a: tf.tensor1d([1, 1]), b: tf.tensor1d([0, 0]) };
+  // ∂/∂a = [3e38, 3e38] (finite, sum overflows to ∞); ∂/∂b = [x, −x] with x = ∞ once b is 1.
+  const loss = (p: Tree) => tf.tidy(() => tf.add(tf.sum(tf.mul(p['a'] as tf.Tensor, 3e38)), tf.sum(tf.mul(p['b'] as tf.Tensor, tf.tensor1d([1, -1])))) as tf.Scalar);
+  const opt = optimizer(cleanGrad, sgd(0));
+  const s = opt.init(params);
+  const r = step(opt, loss, params, {}, s);
+  assert.deepEqual(Array.from((r.params['a'] as tf.Tensor).dataSync()), [1, 1]);
+  const huge = (p: Tree) => tf.tidy(() => tf.sum(tf.mul(tf.mul(p['b'] as tf.Tensor, tf.tensor1d([1, -1])), tf.mul(tf.sum(p['a'] as tf.Tensor), 1e38))) as tf.Scalar);
+  const bigA = { a: tf.tensor1d([1e38, 1e38]), b: tf.tensor1d([1, 1]) };
+  assert.throws(() => step(opt, huge, bigA, {}, s), (e: Error) => e instanceof NonFiniteError && /'b'/.test(e.message) && !/'a'/.test(e.message));
+  disposeTree([params, bigA, s, r]);
+});
+
 test('disposed or non-float parameters are rejected before anything runs', () => {
   const dead = tf.ones([2]);
   dead.dispose();
