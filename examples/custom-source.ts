@@ -30,36 +30,17 @@ import {
   sub,
   toJSON,
   train,
-  type Batch,
   type GradientSource,
-  type Tree,
 } from '../src/index.js';
 import * as laws from '../src/laws/index.js';
+import { checks, loss, toyData, toyParams } from './toy-problem.js';
 
 await ready();
-const failures: string[] = [];
-const expect = (ok: boolean, what: string): void => {
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const { failures, expect } = checks();
 
-// A problem: a small two-layer regression net on generated data.
-const teacher = tf.randomNormal([6, 2], 0, 1, 'float32', 1);
-const x = tf.randomNormal([256, 6], 0, 1, 'float32', 2);
-const y = tf.tanh(tf.matMul(x, teacher));
-const batches: Batch[] = Array.from({ length: 8 }, (_, i) => ({ x: tf.slice(x, i * 32, 32), y: tf.slice(y, i * 32, 32) }));
-const loss = (p: Tree, b: Batch) =>
-  tf.tidy(() => {
-    const h = tf.relu(tf.add(tf.matMul(b['x'] as tf.Tensor2D, p['hidden/kernel'] as tf.Tensor2D), p['hidden/bias'] as tf.Tensor));
-    const out = tf.add(tf.matMul(h, p['out/kernel'] as tf.Tensor2D), p['out/bias'] as tf.Tensor);
-    return tf.mean(tf.square(tf.sub(out, b['y'] as tf.Tensor))) as tf.Scalar;
-  });
-const params: Tree = {
-  'hidden/kernel': tf.randomNormal([6, 16], 0, 0.4, 'float32', 3),
-  'hidden/bias': tf.zeros([16]),
-  'out/kernel': tf.randomNormal([16, 2], 0, 0.25, 'float32', 4),
-  'out/bias': tf.zeros([2]),
-};
+// The problem, shared with other examples (toy-problem.ts): a small two-layer regression net, its `loss`, and generated data.
+const { teacher, x, y, batches } = toyData();
+const params = toyParams();
 
 // #region sources
 // RWP averaging two independent noise samples: ½∇L(w) + ¼∇L(w+ε₁) + ¼∇L(w+ε₂).

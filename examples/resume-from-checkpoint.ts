@@ -4,29 +4,20 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch, type Tree } from '../src/index.js';
+import { describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch } from '../src/index.js';
 import { load, save } from '../src/checkpoint/index.js';
+import { loss, toyParams, toyTargets, toyTeacher } from './toy-problem.js';
 
 const backend = await ready();
-// A small two-layer regression net on generated data; each epoch draws its own batches (data is a function of the epoch).
-const teacher = tf.randomNormal([6, 2], 0, 1, 'float32', 1);
+// The small two-layer regression net of toy-problem.ts (its `loss`, its teacher), shared with other examples; here each
+// epoch draws its own batches (data is a function of the epoch).
+const teacher = toyTeacher();
 const epochData = (epoch: number): Batch[] =>
   Array.from({ length: 4 }, (_, i) => {
     const x = tf.randomNormal([32, 6], 0, 1, 'float32', 1 + 1000 * epoch + i); // seed 0 would mean "unseeded" to tfjs
-    return { x, y: tf.tanh(tf.matMul(x, teacher)) };
+    return { x, y: toyTargets(x, teacher) };
   });
-const loss = (p: Tree, b: Batch) =>
-  tf.tidy(() => {
-    const h = tf.relu(tf.add(tf.matMul(b['x'] as tf.Tensor2D, p['hidden/kernel'] as tf.Tensor2D), p['hidden/bias'] as tf.Tensor));
-    const out = tf.add(tf.matMul(h, p['out/kernel'] as tf.Tensor2D), p['out/bias'] as tf.Tensor);
-    return tf.mean(tf.square(tf.sub(out, b['y'] as tf.Tensor))) as tf.Scalar;
-  });
-const init: Tree = {
-  'hidden/kernel': tf.randomNormal([6, 16], 0, 0.4, 'float32', 2),
-  'hidden/bias': tf.zeros([16]),
-  'out/kernel': tf.randomNormal([16, 2], 0, 0.25, 'float32', 3),
-  'out/bias': tf.zeros([2]),
-};
+const init = toyParams(2); // its kernels drawn with seeds 2 and 3 (the other examples use toyParams(), seeds 3 and 4)
 const opt = optimizer(rwp({ σ: 0.05 }), sgd(0.05, { momentum: 0.9, weightDecay: 1e-4 }));
 const EPOCHS = 6;
 const STOP = 3;

@@ -33,15 +33,10 @@ import {
   type Tree,
 } from '../src/index.js';
 import { mlp, type MlpOptions } from '../src/models/index.js';
+import { checks, sameBits } from './toy-problem.js';
 
 const backend = await ready();
-const failures: string[] = [];
-const expect = (ok: boolean, what: string): void => {
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
-const sameBits = (a: Tree, b: Tree): boolean =>
-  Object.keys(a).every((n) => Buffer.from((a[n] as tf.Tensor).dataSync().buffer).equals(Buffer.from((b[n] as tf.Tensor).dataSync().buffer)));
+const { failures, expect } = checks();
 
 // A classifier on generated data: the zoo MLP (64 → 256 → 256 → 10), labels from a random linear teacher.
 const modelOptions: MlpOptions = { inputShape: [64], hidden: [256, 256], classes: 10 };

@@ -28,13 +28,10 @@ import {
   type OptimizerState,
   type Tree,
 } from '../src/index.js';
+import { checks } from './toy-problem.js';
 
 await ready();
-const failures: string[] = [];
-const expect = (ok: boolean, what: string): void => {
-  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}`);
-  if (!ok) failures.push(what);
-};
+const { failures, expect } = checks();
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b));
 
 // A problem: least squares on generated data, 4 batches of 64 (so 100 steps = 25 epochs).

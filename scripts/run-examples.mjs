@@ -34,8 +34,12 @@ const RUNS = [
   { file: 'rwp-on-layers-model.ts' },
   { file: 'plain-node.mjs' },
 ];
-/** Files in examples/ that are not examples themselves (modules that examples import). */
-const HELPERS = new Set(['plain-node-model.mjs']);
+/**
+ * Files in examples/ that are not examples themselves (modules that examples import), so not run:
+ * plain-node-model.mjs (imported by plain-node.mjs) and toy-problem.ts (the toy regression problem and the check
+ * helpers that several examples share).
+ */
+const HELPERS = new Set(['plain-node-model.mjs', 'toy-problem.ts']);
 /** Markdown pages whose code blocks must be regions of examples. */
 const SNIPPET_DOCS = ['docs/guide.md', 'docs/sam-vs-rwp.md'];
 /** Seconds after which an example is stopped and counted as failed. */
