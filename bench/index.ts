@@ -6,7 +6,7 @@
 //   npm run bench -- --models smallCnn --steps 40 --out docs/bench.md
 //   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
 //
-// Flags: --steps N (timing rounds, default 20) --block N (consecutive steps of a method per round, default 3)
+// Flags: --steps N (timing rounds, default 8) --block N (consecutive steps of a method per round, default 10)
 //        --warmup N (default 3) --batch N (default 64)
 //        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,grad,pair (default all; sgd-momentum, the reference, always)
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
@@ -49,10 +49,10 @@ const { values: flags } = parseArgs({
 });
 const quick = flags.quick === true;
 const int = (s: string | undefined, d: number): number => (s === undefined ? d : Math.max(0, Math.floor(Number(s))));
-const STEPS = Math.max(1, int(flags.steps, quick ? 6 : 20));
+const STEPS = Math.max(1, int(flags.steps, quick ? 4 : 8));
 /** The parallel interpreter's `spin` (its default). */
 const SPIN_MS = 20;
-const BLOCK = Math.max(1, int(flags.block, quick ? 2 : 3));
+const BLOCK = Math.max(1, int(flags.block, quick ? 3 : 10));
 const WARMUP = int(flags.warmup, quick ? 2 : 3);
 const BATCH = Math.max(1, int(flags.batch, 64));
 const CPU_REPS = int(flags['cpu-reps'], quick ? 1 : 3);
@@ -453,7 +453,7 @@ if (SECTIONS.has('steps')) {
 let speedup: number | undefined;
 if (SECTIONS.has('cpu') && CPU_REPS > 0) {
   if (QUIET) await waitQuiet(120, QUIET_THRESHOLD);
-  const { value: wasm, other: wasmOther } = await withOtherLoad(() => fwdBwd('wasm', 'smallCnn', 3, Math.max(5, STEPS)));
+  const { value: wasm, other: wasmOther } = await withOtherLoad(() => fwdBwd('wasm', 'smallCnn', 3, Math.max(10, STEPS)));
   const { value: cpu, other: cpuOther } = await withOtherLoad(() => fwdBwd('cpu', 'smallCnn', 0, CPU_REPS));
   await ready({ backend: 'wasm' });
   speedup = cpu.wallMs / wasm.wallMs;
