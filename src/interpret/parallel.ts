@@ -159,7 +159,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     return slot;
   };
 
-  /** receive(slot, i, reply): settle the request it answers (replies arrive by event, or by polling in `await_`). */
+  /** receive(slot, i, reply): settle the request it answers (replies arrive by event, or by polling in `poll`). */
   const receive = (slot: Slot, i: number, m: EvalReply | MemoryReply): void => {
     const p = slot.pending.get(m.id);
     if (p === undefined) return;
@@ -169,7 +169,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     else p.reject(new WorkerError(`parallel: worker ${i} failed to evaluate the gradient: ${m.name}: ${m.error}`));
   };
 
-  /** poll(ids): take the replies to these requests off the workers' ports for up to `spin` ms, instead of sleeping for them. */
+  /** poll(asked): take the replies to these [worker, request id] pairs off the workers' ports for up to `spin` ms, instead of sleeping for them. */
   const poll = (asked: ReadonlyArray<readonly [Slot, number]>): void => {
     const until = performance.now() + spin;
     let waiting = asked.filter(([slot, id]) => slot.pending.has(id));
