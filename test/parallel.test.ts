@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { arwp, cleanGrad, disposeReplaced, disposeTree, key, mArwp, mix, mRwp, optimizer, ready, rwp, sam, sgd, step, train, type Tree } from '../src/index.js';
+import { arwp, cleanGrad, cosineIncrease, disposeReplaced, disposeTree, key, mArwp, mix, mRwp, optimizer, ready, rwp, sam, sgd, step, train, type Tree } from '../src/index.js';
 import { parallel, WorkerError, type ParallelInterpreter } from '../src/interpret/parallel.js';
 import { loss } from './fixtures/regressionModel.js';
 import { bitsEqual, regression } from './helpers/problems.js';
@@ -56,6 +56,24 @@ test('without polling (spin 0) and with two workers: still = sequential, bit for
     await two.close();
     disposeTree([params, batch]);
   }
+});
+
+test('the worker draws the next step\'s normals ahead: every step but the first uses them (RWP, σ scheduled, m-ARWP)', async () => {
+  const { params, batch } = regression(4, 6, 4, 64);
+  for (const [source, leaves] of [[rwp({ σ: cosineIncrease(0.01, 2, 6) }), 2], [mArwp(), 2]] as const) {
+    const interp2 = parallel({ model });
+    try {
+      const opt = optimizer(source, sgd(0.05));
+      const a = await train(opt, loss, params, [batch], { epochs: 6, key: key(5) });
+      const b = await train(opt, loss, params, [batch], { epochs: 6, key: key(5), interpreter: interp2 });
+      assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
+      assert.deepEqual(interp2.noiseStats(), { drawnAhead: 5 * leaves, drawnHere: leaves });
+      disposeTree([a.params, a.state, b.params, b.state]);
+    } finally {
+      await interp2.close();
+    }
+  }
+  disposeTree([params, batch]);
 });
 
 test('parallel: tf.memory().numTensors is flat over 30 steps (RWP, m-ARWP)', async () => {

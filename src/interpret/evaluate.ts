@@ -3,6 +3,7 @@ import type { Batch, LossFn } from '../model.js';
 import { accumulateSquares, sampleAdaptiveFilterNoise } from '../perturbation/adaptiveFilterNoise.js';
 import { sampleAdversarial } from '../perturbation/adversarial.js';
 import { sampleFilterNoise } from '../perturbation/filterNoise.js';
+import type { Normals } from '../perturbation/normals.js';
 import type { Key } from '../random.js';
 import { noiseKey } from '../source/noiseKey.js';
 import type { ResolvedPerturbation, ResolvedSource } from '../source/resolved.js';
@@ -33,6 +34,8 @@ export interface EvalContext {
   readonly loss: LossFn;
   readonly stepKey: Key;
   readonly state: SourceState;
+  /** Where the noise's standard normals come from; default `drawNormals` (the parallel interpreter may have them drawn ahead). */
+  readonly normals?: Normals;
 }
 
 const perturb = (params: Tree, eps: Tree): Tree => {
@@ -83,13 +86,13 @@ function evaluatePerturbed(path: string, p: ResolvedPerturbation, params: Tree, 
   const k = noiseKey(ctx.stepKey, p);
   switch (p.kind) {
     case 'filterNoise': {
-      const { value, grads } = valueAndGrad(ctx.loss, perturb(params, sampleFilterNoise(params, p.sigma, p.axis, p.names, k)), batch);
+      const { value, grads } = valueAndGrad(ctx.loss, perturb(params, sampleFilterNoise(params, p.sigma, p.axis, p.names, k, ctx.normals)), batch);
       return { grads, loss: value, at: 'w+ε', state: {}, gradEvals: 1 };
     }
     case 'adaptiveFilterNoise': {
       const F = ctx.state[path];
       if (F === undefined) throw new Error(`internal: no state for the adaptive noise at ${path}`);
-      const { value, grads } = valueAndGrad(ctx.loss, perturb(params, sampleAdaptiveFilterNoise(params, F, p, k)), batch);
+      const { value, grads } = valueAndGrad(ctx.loss, perturb(params, sampleAdaptiveFilterNoise(params, F, p, k, ctx.normals)), batch);
       return { grads, loss: value, at: 'w+ε', state: { [path]: accumulateSquares(F, grads, p.beta, p.names) }, gradEvals: 1 };
     }
     case 'adversarial': {

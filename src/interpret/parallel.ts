@@ -5,16 +5,17 @@ import { OptimixError } from '../errors.js';
 import { wasmKernelSettings } from '../kernels/index.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
-import type { Key } from '../random.js';
+import { drawNormals, noiseDraws, type NormalDraw, type Normals } from '../perturbation/normals.js';
+import { fold as foldKey, type Key } from '../random.js';
 import type { ResolvedSource } from '../source/resolved.js';
-import { isStateless } from '../source/resolve.js';
+import { isStateless, resolve } from '../source/resolve.js';
 import { disposeReplaced, disposeTree, type Tree } from '../tree.js';
 import { combine, evaluate, sameShape, type Evaluation, type SourceState } from './evaluate.js';
 import type { Interpreter } from './interpreter.js';
 import type { ModelRef } from './modelRef.js';
 import { splitBatch } from './splitBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
-import type { EvalReply, EvalRequest, MemoryReply, WorkerMemory } from './worker.js';
+import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage, WorkerMemory } from './worker.js';
 
 /** A worker that failed: it threw while evaluating, crashed, or could not start. */
 export class WorkerError extends OptimixError {}
@@ -42,6 +43,8 @@ export interface ParallelInterpreter extends Interpreter {
   readonly workers: number;
   /** What each started worker holds: its tfjs tensors, its JS heap and its wasm heap (for leak checks). */
   readonly memory: () => Promise<WorkerMemory[]>;
+  /** How this thread's noise was drawn so far: leaves whose normals a worker drew ahead, and leaves drawn here. */
+  readonly noiseStats: () => { readonly drawnAhead: number; readonly drawnHere: number };
 }
 
 export type { WorkerMemory };
@@ -84,6 +87,25 @@ function localFirst(parts: readonly Leaf[]): Leaf[] {
   });
   return [parts[best] as Leaf, ...parts.filter((_, i) => i !== best)];
 }
+
+/** find(node, path): the node at `path` in a resolved source, if there is one. */
+const find = (node: ResolvedSource, path: string): ResolvedSource | undefined =>
+  node.path === path ? node : node.kind === 'mix' ? (find(node.a, path) ?? find(node.b, path)) : undefined;
+
+/**
+ * upcoming(opt, params, state, path): the normals the node at `path` will draw at the next step (state.count + 1), if
+ * the source there is a noise perturbation; none when it cannot be told (e.g. a schedule that ends at this step).
+ */
+function upcoming(opt: Optimizer, params: Tree, state: OptimizerState, path: string): NormalDraw[] {
+  try {
+    const node = find(resolve(opt.source, state.count + 1, params), path);
+    return node?.kind === 'perturbed' ? noiseDraws(node.perturbation, foldKey(state.key, state.count + 1), params) : [];
+  } catch {
+    return [];
+  }
+}
+
+const drawKey = (d: NormalDraw): string => `${d.seed}:${d.shape.join('x')}`;
 
 const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
   Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
@@ -150,7 +172,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       worker.once('error', (e) => reject(new WorkerError(`parallel: worker ${i} crashed while starting: ${e.message}`)));
     });
     slot.started.catch(() => undefined);
-    port.on('message', (m: EvalReply | MemoryReply) => receive(slot, i, m));
+    port.on('message', (m: EvalReply | MemoryReply | NormalsMessage) => receive(slot, i, m));
     port.unref();
     worker.on('error', (e) => fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
     worker.on('exit', (code) => {
@@ -159,8 +181,18 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     return slot;
   };
 
-  /** receive(slot, i, reply): settle the request it answers (replies arrive by event, or by polling in `poll`). */
-  const receive = (slot: Slot, i: number, m: EvalReply | MemoryReply): void => {
+  // Normals a worker drew ahead for this thread's next noisy branch (by drawKey), and those still on their way.
+  const drawn = new Map<string, Float32Array>();
+  let coming: { readonly slot: Slot; readonly keys: Set<string> } | undefined;
+  const noise = { drawnAhead: 0, drawnHere: 0 };
+
+  /** receive(slot, i, message): store drawn normals, or settle the request a reply answers (by event, or by polling). */
+  const receive = (slot: Slot, i: number, m: EvalReply | MemoryReply | NormalsMessage): void => {
+    if ('kind' in m) {
+      drawn.clear(); // one step's draws at a time: older ones were for a step that did not come
+      for (const d of m.draws) drawn.set(drawKey(d), d.data);
+      return;
+    }
     const p = slot.pending.get(m.id);
     if (p === undefined) return;
     slot.pending.delete(m.id);
@@ -169,17 +201,31 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     else p.reject(new WorkerError(`parallel: worker ${i} failed to evaluate the gradient: ${m.name}: ${m.error}`));
   };
 
-  /** poll(asked): take the replies to these [worker, request id] pairs off the workers' ports for up to `spin` ms, instead of sleeping for them. */
-  const poll = (asked: ReadonlyArray<readonly [Slot, number]>): void => {
+  /** pollUntil(from, done): take messages off these workers' ports until done() or `spin` ms have passed, instead of sleeping. */
+  const pollUntil = (from: readonly Slot[], done: () => boolean): void => {
     const until = performance.now() + spin;
-    let waiting = asked.filter(([slot, id]) => slot.pending.has(id));
-    while (waiting.length > 0 && performance.now() < until) {
-      for (const [slot] of waiting) {
-        const m = receiveMessageOnPort(slot.port)?.message as EvalReply | MemoryReply | undefined;
+    while (!done() && performance.now() < until && from.some((s) => s.dead === undefined)) {
+      for (const slot of from) {
+        const m = receiveMessageOnPort(slot.port)?.message as EvalReply | MemoryReply | NormalsMessage | undefined;
         if (m !== undefined) receive(slot, slots.indexOf(slot), m);
       }
-      waiting = waiting.filter(([slot, id]) => slot.pending.has(id) && slot.dead === undefined);
     }
+  };
+
+  /** normals(seed, shape): a worker's advance draw when it made one (waiting up to `spin` ms for one on its way), else drawn here. */
+  const normals: Normals = (seed, shape) => {
+    const k = drawKey({ seed, shape });
+    const on = coming;
+    if (!drawn.has(k) && on !== undefined && on.keys.has(k)) pollUntil([on.slot], () => drawn.has(k));
+    on?.keys.delete(k);
+    const data = drawn.get(k);
+    if (data === undefined) {
+      noise.drawnHere++;
+      return drawNormals(seed, shape);
+    }
+    noise.drawnAhead++;
+    drawn.delete(k);
+    return tf.tensor(data, [...shape], 'float32');
   };
 
   /** start(i): worker i, started (spawned on first use; a worker that died is replaced). */
@@ -215,19 +261,24 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       // workers are started first (only the first step waits for them), so that every request is posted before
       // this thread starts its own evaluation: an `await` between posting and evaluating would hold the message
       // back until this thread is done, and run the two evaluations one after the other.
+      // The first worker, once it has replied, also draws the normals of this thread's next step (they depend only on
+      // the key, the step and the shapes), so that this thread does not draw them on its critical path.
       const words: readonly [number, number] = [stepKey[0], stepKey[1]];
+      const first = parts[0] as Leaf;
+      const ahead = upcoming(opt, params, state, first.node.path);
       const workers = await Promise.all(parts.slice(1).map((_, j) => (j < count ? start(j) : undefined)));
       const remote = parts.slice(1).map((leaf, j) => {
-        const req = { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path) };
+        const req = { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path), ...(j === 0 && ahead.length > 0 ? { prefetch: ahead } : {}) };
         const slot = workers[j % count] as Slot;
         return [slot, post<EvalReply & { ok: true }>(slot, req, transferList(req.params, req.batch, ...Object.values(req.state)))] as const;
       });
       remote.forEach(([, r]) => r.reply.catch(() => undefined));
-      const first = parts[0] as Leaf;
-      const local = tf.tidy(() => evaluate(first.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source }) as unknown as tf.TensorContainer) as unknown as Evaluation;
+      const local = tf.tidy(() => evaluate(first.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source, normals }) as unknown as tf.TensorContainer) as unknown as Evaluation;
+      coming = ahead.length > 0 ? { slot: workers[0] as Slot, keys: new Set(ahead.map(drawKey)) } : undefined;
       let replies: Array<EvalReply & { ok: true }>;
       try {
-        poll(remote.map(([slot, r]) => [slot, r.id] as const));
+        const asked = remote.map(([slot, r]) => [slot, r.id] as const);
+        pollUntil([...new Set(asked.map(([slot]) => slot))], () => asked.every(([slot, id]) => !slot.pending.has(id)));
         replies = await Promise.all(remote.map(([, r]) => r.reply));
       } catch (e) {
         disposeTree(local);
@@ -253,6 +304,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
     name: `parallel(${count})`,
     workers: count,
     step,
+    noiseStats: () => ({ ...noise }),
     memory: async () => {
       const live = slots.filter((s): s is Slot => s !== undefined && s.dead === undefined);
       await Promise.all(live.map((s) => s.started));

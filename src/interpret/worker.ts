@@ -5,6 +5,7 @@ import { parentPort, receiveMessageOnPort, workerData, type MessagePort } from '
 import { ready, type BackendName } from '../backend.js';
 import { registerWasmGradientKernels, type WasmKernelOptions } from '../kernels/index.js';
 import type { LossFn } from '../model.js';
+import { drawNormals, type NormalDraw } from '../perturbation/normals.js';
 import { fromWords } from '../random.js';
 import type { ResolvedSource } from '../source/resolved.js';
 import { evaluate, type Evaluation } from './evaluate.js';
@@ -19,6 +20,14 @@ export interface EvalRequest {
   readonly batch: WireTree;
   readonly stepKey: readonly [number, number];
   readonly state: Readonly<Record<string, WireTree>>;
+  /** Normals to draw after replying, for the main thread's next step (its noise, drawn while this worker would idle). */
+  readonly prefetch?: readonly NormalDraw[];
+}
+
+/** Normals drawn ahead for the main thread: each draw's seed, shape and values (drawNormals(seed, shape)). */
+export interface NormalsMessage {
+  readonly kind: 'normals';
+  readonly draws: ReadonlyArray<NormalDraw & { readonly data: Float32Array }>;
 }
 
 /** A request for the worker's memory use. */
@@ -94,6 +103,15 @@ function answer(loss: LossFn, req: EvalRequest | MemoryRequest): void {
       tf.dispose([ev.loss, ...Object.values(ev.grads), ...Object.values(ev.state).flatMap((t) => Object.values(t))]);
     }
     port.postMessage(reply, transferList(reply.grads, ...Object.values(reply.state)));
+    if (req.prefetch !== undefined && req.prefetch.length > 0) {
+      const draws = req.prefetch.map(({ seed, shape }) => {
+        const t = drawNormals(seed, shape);
+        const data = t.dataSync().slice() as Float32Array;
+        t.dispose();
+        return { seed, shape, data };
+      });
+      port.postMessage({ kind: 'normals', draws } satisfies NormalsMessage, draws.map((d) => d.data.buffer as ArrayBuffer));
+    }
   } catch (e) {
     const reply: EvalReply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' };
     port.postMessage(reply);

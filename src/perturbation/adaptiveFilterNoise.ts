@@ -6,6 +6,7 @@ import type { AdaptiveFilterNoise } from '../source/types.js';
 import { reductionAxes, type Tree } from '../tree.js';
 import { all, hyper, orThrow, rules } from '../validate.js';
 import { checkAxis, checkDraw, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
+import { drawNormals, type Normals } from './normals.js';
 
 /** Options of `adaptiveFilterNoise`; ASCII or Greek names. Defaults σ = 0.01, η = 1, β = 0.9 (Li et al. 2024, nblt/mARWP). */
 export interface AdaptiveFilterNoiseOptions extends FilterOptions {
@@ -42,7 +43,7 @@ export function adaptiveFilterNoise(options: AdaptiveFilterNoiseOptions = {}): A
 }
 
 /** sampleAdaptiveFilterNoise: ε_i = N(0,1)·σ‖W_i‖ / √(1 + η·Σ_j F_ij) for the leaves in `names` (F summed over each filter; elementwise for rank ≤ 1). */
-export function sampleAdaptiveFilterNoise(params: Tree, F: Tree, p: { sigma: number; eta: number; axis: number; names: readonly string[] }, k: Key): Tree {
+export function sampleAdaptiveFilterNoise(params: Tree, F: Tree, p: { sigma: number; eta: number; axis: number; names: readonly string[] }, k: Key, normals: Normals = drawNormals): Tree {
   const eps: Record<string, tf.Tensor> = {};
   for (const name of p.names) {
     const w = params[name] as tf.Tensor;
@@ -50,7 +51,7 @@ export function sampleAdaptiveFilterNoise(params: Tree, F: Tree, p: { sigma: num
     eps[name] = tf.tidy(() => {
       const fSum = w.rank >= 2 ? tf.sum(f, reductionAxes(w, p.axis), true) : f;
       const scale = tf.div(filterStd(w, p.sigma, p.axis), tf.sqrt(tf.add(tf.mul(fSum, p.eta), 1)));
-      return tf.mul(standardNormal(w, k, name), scale);
+      return tf.mul(standardNormal(w, k, name, normals), scale);
     });
   }
   return eps;

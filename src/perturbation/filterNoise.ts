@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldName, toSeed, type Key } from '../random.js';
+import type { Key } from '../random.js';
 import type { Hyper } from '../schedule.js';
 import type { FilterNoise, LeafMask } from '../source/types.js';
 import { filterNorms, type Tree } from '../tree.js';
 import { hyper, orThrow, rules } from '../validate.js';
+import { drawNormals, normalSeed, type Normals } from './normals.js';
 
 /** Options shared by the filter-noise perturbations. */
 export interface FilterOptions {
@@ -44,17 +45,17 @@ export function filterStd(w: tf.Tensor, sigma: number, axis: number): tf.Tensor 
   return tf.tidy(() => (w.rank >= 2 ? tf.mul(filterNorms(w, axis), sigma) : tf.mul(tf.add(filterNorms(w, axis), 1e-16), sigma)));
 }
 
-/** standardNormal(w, k, name): N(0, 1) noise shaped like w, seeded by the key folded with the leaf's name. */
-export function standardNormal(w: tf.Tensor, k: Key, name: string): tf.Tensor {
-  return tf.randomNormal(w.shape, 0, 1, 'float32', toSeed(foldName(k, name)));
+/** standardNormal(w, k, name, normals = drawNormals): N(0, 1) noise shaped like w, seeded by normalSeed(k, name). */
+export function standardNormal(w: tf.Tensor, k: Key, name: string, normals: Normals = drawNormals): tf.Tensor {
+  return normals(normalSeed(k, name), w.shape);
 }
 
-/** sampleFilterNoise: ε for the leaves in `names` (others get none), std σ‖W_i‖ per filter. */
-export function sampleFilterNoise(params: Tree, sigma: number, axis: number, names: readonly string[], k: Key): Tree {
+/** sampleFilterNoise: ε for the leaves in `names` (others get none), std σ‖W_i‖ per filter; normals from `normals`. */
+export function sampleFilterNoise(params: Tree, sigma: number, axis: number, names: readonly string[], k: Key, normals: Normals = drawNormals): Tree {
   const eps: Record<string, tf.Tensor> = {};
   for (const name of names) {
     const w = params[name] as tf.Tensor;
-    eps[name] = tf.tidy(() => tf.mul(standardNormal(w, k, name), filterStd(w, sigma, axis)));
+    eps[name] = tf.tidy(() => tf.mul(standardNormal(w, k, name, normals), filterStd(w, sigma, axis)));
   }
   return eps;
 }
