@@ -24,7 +24,7 @@ export { train, type TrainData, type TrainOptions, type TrainResult, type StepIn
 export { transformMonoid, chainAll } from './fp.js';
 export { structureProblems } from './structure.js';
 export { all as validateAll, type Validation } from './validate.js';
-export { parallel, WorkerError, type ParallelOptions, type ParallelInterpreter, type WorkerMemory } from './interpret/parallel.js';
+export { parallel, WorkerError, type ParallelOptions, type ParallelInterpreter, type WorkerMemory, type NoiseStats } from './interpret/parallel.js';
 export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';

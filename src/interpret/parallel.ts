@@ -44,7 +44,15 @@ export interface ParallelInterpreter extends Interpreter {
   /** What each started worker holds: its tfjs tensors, its JS heap and its wasm heap (for leak checks). */
   readonly memory: () => Promise<WorkerMemory[]>;
   /** How this thread's noise was drawn so far: leaves whose normals a worker drew ahead, and leaves drawn here. */
-  readonly noiseStats: () => { readonly drawnAhead: number; readonly drawnHere: number };
+  readonly noiseStats: () => NoiseStats;
+}
+
+/** Counts of the main thread's noise draws (one per perturbed leaf per step). */
+export interface NoiseStats {
+  /** Leaves whose standard normals a worker drew ahead of the step. */
+  readonly drawnAhead: number;
+  /** Leaves whose standard normals this thread drew itself (the first step; a step the worker could not foresee). */
+  readonly drawnHere: number;
 }
 
 export type { WorkerMemory };
