@@ -103,18 +103,26 @@ function answer(loss: LossFn, req: EvalRequest | MemoryRequest): void {
       tf.dispose([ev.loss, ...Object.values(ev.grads), ...Object.values(ev.state).flatMap((t) => Object.values(t))]);
     }
     port.postMessage(reply, transferList(reply.grads, ...Object.values(reply.state)));
-    if (req.prefetch !== undefined && req.prefetch.length > 0) {
-      const draws = req.prefetch.map(({ seed, shape }) => {
-        const t = drawNormals(seed, shape);
-        const data = t.dataSync().slice() as Float32Array;
-        t.dispose();
-        return { seed, shape, data };
-      });
-      port.postMessage({ kind: 'normals', draws } satisfies NormalsMessage, draws.map((d) => d.data.buffer as ArrayBuffer));
-    }
   } catch (e) {
     const reply: EvalReply = { id: req.id, ok: false, error: e instanceof Error ? e.message : String(e), name: e instanceof Error ? e.name : 'Error' };
     port.postMessage(reply);
+    return;
+  }
+  if (req.prefetch !== undefined && req.prefetch.length > 0) drawAhead(req.prefetch);
+}
+
+/** drawAhead(draws): draw the main thread's next normals and send them (if this fails, the main thread draws them). */
+function drawAhead(wanted: readonly NormalDraw[]): void {
+  try {
+    const draws = wanted.map(({ seed, shape }) => {
+      const t = drawNormals(seed, shape);
+      const data = t.dataSync().slice() as Float32Array;
+      t.dispose();
+      return { seed, shape, data };
+    });
+    port.postMessage({ kind: 'normals', draws } satisfies NormalsMessage, draws.map((d) => d.data.buffer as ArrayBuffer));
+  } catch {
+    // Nothing to report: the main thread waits at most `spin` ms for these, then draws them itself.
   }
 }
 
