@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, Conv2DBackpropInput } from '@tensorflow/tfjs-core';
-import type { Conv2DBackpropInputAttrs, KernelConfig, KernelFunc } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { Conv2DBackpropInputAttrs, KernelFunc } from '@tensorflow/tfjs-core';
 import { asTensor } from './asTensor.js';
 
 /**
@@ -57,15 +57,5 @@ export function makeConv2DBackpropInput(fallback: KernelFunc | undefined): Kerne
       const dx = tf.conv2d(dyd, flipped, 1, explicit, 'NHWC');
       return bottom < 0 || right < 0 ? tf.slice(dx, [0, 0, 0, 0], [-1, inHeight, inWidth, -1]) : dx;
     });
-  };
-}
-
-/** Kernel config for wasm, built around the kernel it replaces (whose setup function it keeps, for the fallback). */
-export function conv2DBackpropInputConfig(original: KernelConfig | undefined): KernelConfig {
-  return {
-    kernelName: Conv2DBackpropInput,
-    backendName: 'wasm',
-    kernelFunc: makeConv2DBackpropInput(original?.kernelFunc),
-    ...(original?.setupFunc === undefined ? {} : { setupFunc: original.setupFunc }),
   };
 }

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, MaxPoolGrad, type KernelConfig, type KernelFunc } from '@tensorflow/tfjs-core';
 import { onBackendReady } from '../backend.js';
 import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
-import { conv2DBackpropInputConfig } from './conv2DBackpropInput.js';
-import { maxPoolGradConfig } from './maxPoolGrad.js';
+import { makeConv2DBackpropInput } from './conv2DBackpropInput.js';
+import { makeMaxPoolGrad } from './maxPoolGrad.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 
 /** The backward-pass kernels that tfjs-backend-wasm 4.22 lacks, implemented here. */
@@ -36,14 +36,25 @@ const originalOf = (name: string): KernelConfig | undefined => {
   const k = tf.getKernel(name, 'wasm') as Tagged | undefined;
   return k !== undefined && ORIGINAL in k ? k[ORIGINAL] : k;
 };
-const tag = (config: KernelConfig, original: KernelConfig | undefined): KernelConfig => Object.assign(config, { [ORIGINAL]: original });
+
+/**
+ * replacing(name, make, original): the wasm kernel config of a replacement — `make(fallback)` with wasm's own kernel
+ * function as the fallback, wasm's own setup function kept — tagged with the original it replaces.
+ */
+const replacing = (kernelName: string, make: (fallback: KernelFunc | undefined) => KernelFunc, original: KernelConfig | undefined): Tagged => ({
+  kernelName,
+  backendName: 'wasm',
+  kernelFunc: make(original?.kernelFunc),
+  ...(original?.setupFunc === undefined ? {} : { setupFunc: original.setupFunc }),
+  [ORIGINAL]: original,
+});
 
 const replacements: ReadonlyArray<{ readonly option: keyof WasmKernelOptions; readonly fast: KernelConfig; readonly original: KernelConfig | undefined }> = [
-  { option: 'fastConvInput', name: 'Conv2DBackpropInput', make: conv2DBackpropInputConfig },
-  { option: 'fastMaxPoolGrad', name: 'MaxPoolGrad', make: maxPoolGradConfig },
+  { option: 'fastConvInput', name: Conv2DBackpropInput, make: makeConv2DBackpropInput },
+  { option: 'fastMaxPoolGrad', name: MaxPoolGrad, make: makeMaxPoolGrad },
 ].map(({ option, name, make }) => {
   const original = originalOf(name);
-  return { option: option as keyof WasmKernelOptions, fast: tag(make(original), original), original };
+  return { option: option as keyof WasmKernelOptions, fast: replacing(name, make, original), original };
 });
 
 /** The faster replacements of wasm's own Conv2DBackpropInput and MaxPoolGrad. */

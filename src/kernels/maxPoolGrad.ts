@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { backend_util, MaxPoolGrad } from '@tensorflow/tfjs-core';
-import type { KernelConfig, KernelFunc, MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
+import { backend_util } from '@tensorflow/tfjs-core';
+import type { KernelFunc, MaxPoolGradAttrs } from '@tensorflow/tfjs-core';
 import { asTensor } from './asTensor.js';
 
 /**
@@ -56,15 +56,5 @@ export function makeMaxPoolGrad(fallback: KernelFunc | undefined): KernelFunc {
       const dx = tf.reshape(tf.mul(first, perWindow(dy)), [n, oh * kh, ow * kw, c]);
       return dx.shape[1] === h && dx.shape[2] === w ? dx : tf.pad(dx, [[0, 0], [0, h - oh * kh], [0, w - ow * kw], [0, 0]]);
     });
-  };
-}
-
-/** Kernel config for wasm, built around the kernel it replaces (whose setup function it keeps, for the fallback). */
-export function maxPoolGradConfig(original: KernelConfig | undefined): KernelConfig {
-  return {
-    kernelName: MaxPoolGrad,
-    backendName: 'wasm',
-    kernelFunc: makeMaxPoolGrad(original?.kernelFunc),
-    ...(original?.setupFunc === undefined ? {} : { setupFunc: original.setupFunc }),
   };
 }
