@@ -6,7 +6,6 @@
 //                [--test-size 2000] [--batch 64] [--lr 0.05] [--out out] [--sequential]
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { disposeTree, ready } from '../src/index.js';
 import { loadFashionMnist, loadMnist, type Splits } from '../src/data/index.js';
 import { smallCnn } from '../src/models/index.js';
@@ -14,6 +13,7 @@ import { lineChartSvg } from '../src/plot/index.js';
 import { progressPrinter, type ProgressStream } from './progress.js';
 import { DEFAULT_HYPERPARAMETERS, LABEL, parseMethods, runMethod, type Method, type RunResult } from './run.js';
 import { flagsOf, intFlag, numFlag, strFlag } from './flags.js';
+import { runAsScript } from './runAsScript.js';
 
 export interface DemoOptions {
   readonly epochs?: number;
@@ -169,14 +169,4 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions | 'help' {
   } as DemoOptions;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    const args = parseDemoArgs(process.argv.slice(2));
-    if (args === 'help') process.stdout.write(USAGE);
-    else await main(args);
-  } catch (e) {
-    process.stderr.write(`\n${e instanceof Error ? e.message : String(e)}\n`);
-    if (e instanceof RangeError) process.stderr.write(USAGE);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, USAGE, parseDemoArgs, main);

@@ -13,7 +13,6 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem, type as osType, release } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeTree, key, ready, type Tree } from '../src/index.js';
 import { loadFashionMnist, loadMnist, subset, toBatch, type Dataset } from '../src/data/index.js';
@@ -23,6 +22,7 @@ import { contourSvg, lineChartSvg } from '../src/plot/index.js';
 import { flagsOf, intFlag, strFlag } from '../demo/flags.js';
 import { progressPrinter, type ProgressStream } from '../demo/progress.js';
 import { DEFAULT_HYPERPARAMETERS, LABEL, METHODS, parseMethods, runMethod, stepTimings, type EpochRecord, type Hyperparameters, type Method, type StepTiming } from '../demo/run.js';
+import { runAsScript } from '../demo/runAsScript.js';
 
 export type ModelName = 'cnn' | 'resnet';
 
@@ -734,15 +734,5 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as ReproduceOptions;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  try {
-    const args = parseReproduceArgs(process.argv.slice(2));
-    if (args === 'help') process.stdout.write(USAGE);
-    else await main(args);
-  } catch (e) {
-    process.stderr.write(`\n${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    if (e instanceof RangeError) process.stderr.write(USAGE);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, USAGE, parseReproduceArgs, main, { stack: true });
 
