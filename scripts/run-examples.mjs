@@ -8,7 +8,10 @@
 //   --verbose                                      print every example's output, not only the failures'
 //
 // Every example runs in a child process with OPTIMIX_FAST=1 (examples/methods.ts reads it: fewer digits, one epoch),
-// TypeScript examples under tsx, examples/plain-node.mjs under plain node on the built dist/ (built first if missing).
+// from the repository root, importing the package by name as a user's code does (`import … from 'optimix'`,
+// 'optimix/models', …): TypeScript examples under tsx, which maps those names to src/ through tsconfig.json's `paths`
+// (no build needed); examples/plain-node.mjs under plain node, where Node resolves 'optimix' to the built dist/ through
+// package.json's `exports` (a package's self-reference; dist/ is built first if missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
