@@ -8,7 +8,7 @@
 // and the test hands that z to the step through the evaluator's `normals` (the same path the parallel interpreter's
 // drawn-ahead noise takes). The pages' "is exactly" compositions and `describe(…)` prints are checked too.
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -327,4 +327,32 @@ test('method pages: every "`describe(…)` prints `…`" is what describe prints
     }
   }
   assert.ok(checked >= 5, `found the describe claims (${checked})`);
+});
+
+// ---------------------------------------------------------------------------------------------------------------------
+// Links: every relative link of the guide, sam-vs-rwp.md and the method pages names a file that exists, and every
+// #anchor a heading of the page it points to (GitHub's slugs: lower case, punctuation dropped, spaces to hyphens).
+
+const slug = (heading: string): string => heading.trim().toLowerCase().replace(/[^\p{L}\p{N}\s_-]/gu, '').replace(/\s/g, '-');
+const anchors = (file: string): Set<string> =>
+  new Set(readFileSync(file, 'utf8').split('\n').filter((l) => /^#{1,6} /.test(l)).map((l) => slug(l.replace(/^#+ /, '').replace(/`/g, ''))));
+
+test('docs pages: every relative link resolves to a file, and every #anchor to a heading', () => {
+  const pages = ['docs/guide.md', 'docs/sam-vs-rwp.md', ...readdirSync(methodsDir).filter((f) => f.endsWith('.md')).map((f) => `docs/methods/${f}`)];
+  const broken: string[] = [];
+  let checked = 0;
+  for (const page of pages) {
+    const text = readFileSync(join(root, page), 'utf8').replace(/```[\s\S]*?```/g, '');
+    for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+      const target = m[1]!;
+      if (/^[a-z]+:/.test(target)) continue; // https:, mailto:
+      const [path, anchor] = target.split('#') as [string, string | undefined];
+      const file = path === '' ? join(root, page) : join(root, dirname(page), path);
+      checked++;
+      if (!existsSync(file)) broken.push(`${page}: ${target} (no such file)`);
+      else if (anchor !== undefined && file.endsWith('.md') && !anchors(file).has(anchor)) broken.push(`${page}: ${target} (no such heading)`);
+    }
+  }
+  assert.ok(checked > 50, `links checked: ${checked}`);
+  assert.deepEqual(broken, []);
 });
