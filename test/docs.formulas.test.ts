@@ -356,3 +356,50 @@ test('docs pages: every relative link resolves to a file, and every #anchor to a
   assert.ok(checked > 50, `links checked: ${checked}`);
   assert.deepEqual(broken, []);
 });
+
+test('m-arwp.md: two m-ARWP steps (σ = 0.01, λ = 0.5, η = 1, β = 0.9) on the two-row batch with the page\'s normals, as on the page', () => {
+  tf.tidy(() => {
+    const zs = [[1, -2], [-1, 0.5]];
+    const source = mArwp({ σ: 0.01, λ: 0.5, η: 1, β: 0.9 });
+    const opt = optimizer(source, sgd(0.1));
+    const b = { y: tf.tensor2d([[0, 0], [2, 2]]) };
+    const [b1, b2] = [{ y: tf.tensor2d([[0, 0]]) }, { y: tf.tensor2d([[2, 2]]) }];
+    let params = W([3, 4]);
+    let state = opt.init(params);
+    const out: Record<string, number[]> = {};
+    zs.forEach((z, t) => {
+      const used = resolve(source, t, params);
+      assert.ok(used.kind === 'mix' && used.b.kind === 'perturbed' && used.b.perturbation.kind === 'adaptiveFilterNoise');
+      const p = used.b.perturbation;
+      const F = Object.values(state.source)[0]!;
+      const eps = sampleAdaptiveFilterNoise(params, F, p, key(0), fixedNormals([z]));
+      const std = tf.div(filterStd(params.w as tf.Tensor, p.sigma, -1), tf.sqrt(tf.add(tf.mul(tf.sum(F.w as tf.Tensor), p.eta), 1)));
+      const clean = valueAndGrad(loss, params, b1).grads;
+      const noisy = valueAndGrad(loss, { w: tf.add(params.w as tf.Tensor, eps.w as tf.Tensor) }, b2).grads;
+      const { resolved, stepKey } = prepare('test', opt, params, state);
+      const ev = evaluate(resolved, params, b, { loss, stepKey, state: state.source, normals: fixedNormals([z]) });
+      const r = stepWith(opt, params, b, state, fixedNormals([z]));
+      const n = ['₀', '₁'][t]!;
+      const next = ['₁', '₂'][t]!;
+      Object.assign(out, {
+        [`ΣF${n}`]: [tf.sum(F.w as tf.Tensor).dataSync()[0]!], [`z${n}`]: z, [`std${n}`]: flat(std), [`ε${n}`]: flat(eps),
+        [`g_clean${n}`]: flat(clean), [`g_noisy${n}`]: flat(noisy), [`g${n}`]: flat(ev.grads),
+        [`F${next}`]: flat(Object.values(r.state.source)[0]!), [`w${next}`]: flat(r.params),
+      });
+      params = r.params;
+      state = r.state;
+    });
+    agree('m-arwp.md', 'm-arwp', out);
+  });
+});
+
+test('method pages: every page has a worked example, and every worked example is checked above', () => {
+  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
+  const onPages: string[] = [];
+  for (const page of readdirSync(methodsDir).filter((f) => f.endsWith('.md'))) {
+    const ids = [...readFileSync(join(methodsDir, page), 'utf8').matchAll(/^<!-- check: (\S+) -->$/gm)].map((m) => `${page}#${m[1]}`);
+    assert.ok(ids.length > 0, `docs/methods/${page} has a worked example`);
+    onPages.push(...ids);
+  }
+  assert.deepEqual(onPages.sort(), [...tested].sort());
+});
