@@ -2,10 +2,11 @@
 // lists the tarball. It must hold what a user needs (dist/ with types, every `exports` target, README, LICENSE) and
 // nothing they do not (no src/, no docs/ pages or images, no tests or examples); every file a shipped module loads by a
 // relative path (imports, `new URL(…, import.meta.url)`) must be shipped too. Also: tsconfig.json's `paths`, which let
-// the examples import 'optimix/…' from src/ under tsx, name exactly the package's `exports`.
+// the examples import 'optimix/…' from src/ under tsx, name exactly the package's `exports`, and the examples import
+// the package only by those names.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -95,4 +96,19 @@ test("package: tsconfig.json's paths (the examples' 'optimix/…' under tsx) are
     ]),
   );
   assert.deepEqual(tsconfig.compilerOptions.paths, expected);
+});
+
+test("package: every example imports optimix by name ('optimix', 'optimix/…' of the exports), never from src/ or dist/", () => {
+  const dir = join(root, 'examples');
+  const subpaths = new Set(Object.keys(pkg.exports).map((sub) => posix.join('optimix', sub)));
+  const problems: string[] = [];
+  for (const f of readdirSync(dir).filter((x) => /\.(ts|mjs|js)$/.test(x))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/(?:from\s*|import\s*\(\s*|import\.meta\.resolve\(\s*|new URL\(\s*)['"]([^'"]+)['"]/g)) {
+      const spec = m[1]!;
+      if (/(^|\/)(src|dist)\//.test(spec)) problems.push(`${f}: ${spec}`);
+      if ((spec === 'optimix' || spec.startsWith('optimix/')) && !subpaths.has(spec)) problems.push(`${f}: ${spec} is not in package.json's exports`);
+    }
+  }
+  assert.deepEqual(problems, []);
 });
