@@ -1,12 +1,13 @@
 // What `npm pack` ships: the package is built in a scratch copy of the repository, then `npm pack --dry-run --json`
 // lists the tarball. It must hold what a user needs (dist/ with types, every `exports` target, README, LICENSE) and
 // nothing they do not (no src/, no docs/ pages or images, no tests or examples); every file a shipped module loads by a
-// relative path (imports, `new URL(…, import.meta.url)`) must be shipped too. Also: tsconfig.json's `paths`, which let
+// relative path (imports, `new URL(…, import.meta.url)`) must be shipped too, and examples/plain-node.mjs, copied into
+// a fresh project that has the tarball installed, must run there (its worker threads included). Also: tsconfig.json's `paths`, which let
 // the examples import 'optimix/…' from src/ under tsx, name exactly the package's `exports`, and the examples import
 // the package only by those names.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, normalize, posix, relative, sep } from 'node:path';
 import { after, before, test } from 'node:test';
@@ -111,4 +112,22 @@ test("package: every example imports optimix by name ('optimix', 'optimix/…' o
     }
   }
   assert.deepEqual(problems, []);
+});
+
+test('package: installed from its tarball into a fresh project, examples/plain-node.mjs runs as a user would run it (workers included)', () => {
+  // The project: the packed tarball unpacked as node_modules/optimix, every other package linked from this repository's
+  // node_modules, and the example copied in unchanged.
+  const project = join(scratch, 'user-project');
+  const modules = join(project, 'node_modules');
+  mkdirSync(join(modules, 'optimix'), { recursive: true });
+  const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })) as Array<{ filename: string }>;
+  execFileSync('tar', ['-xzf', join(project, packed[0]!.filename), '-C', join(modules, 'optimix'), '--strip-components=1']);
+  for (const name of readdirSync(join(root, 'node_modules'))) {
+    if (name !== 'optimix' && name !== '.bin') symlinkSync(join(root, 'node_modules', name), join(modules, name), 'dir');
+  }
+  for (const f of ['plain-node.mjs', 'plain-node-model.mjs']) cpSync(join(root, 'examples', f), join(project, f));
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-project', private: true, type: 'module' }));
+  const out = execFileSync(process.execPath, ['plain-node.mjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+  assert.match(out, /gives bitwise the parameters of sequential/, 'the parallel run, in a worker loaded from the tarball, matched the sequential one');
+  assert.match(out, /plain-node example: ok/);
 });
