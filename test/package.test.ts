@@ -2,9 +2,9 @@
 // lists the tarball. It must hold what a user needs (dist/ with types, every `exports` target, README, LICENSE) and
 // nothing they do not (no src/, no docs/ pages or images, no tests or examples); every file a shipped module loads by a
 // relative path (imports, `new URL(…, import.meta.url)`) must be shipped too, and examples/plain-node.mjs, copied into
-// a fresh project that has the tarball installed, must run there (its worker threads included). Also: tsconfig.json's `paths`, which let
-// the examples import 'optimix/…' from src/ under tsx, name exactly the package's `exports`, and the examples import
-// the package only by those names.
+// a fresh project that has the tarball installed, must run there (its worker threads included). Also: tsconfig.json's
+// `paths`, which let the examples import 'optimix/…' from src/ under tsx, name exactly the package's `exports`, and the
+// examples import the package only by those names.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
