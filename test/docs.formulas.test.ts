@@ -15,6 +15,7 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import {
   adam,
+  adamw,
   adaptiveFilterNoise,
   addDecayedWeights,
   adversarial,
@@ -188,6 +189,25 @@ test('sgd.md: Adam, two steps, as on the page', () => {
       'g₁': flat(g1), 'm₂': flat(st2.mu), 'v₂': flat(st2.nu), 'm̂₂': hat(st2.mu, 1 - 0.9 ** 2), 'v̂₂': hat(st2.nu, 1 - 0.999 ** 2), 'u₂': flat(u2), 'w₂': flat(r2.params),
     });
     disposeTree([w0, b, s0, r1, r2, st0, g0, u1, st1, g1, u2, st2]);
+  });
+});
+
+test('sgd.md: one AdamW step (weight decay 0.1, decoupled), as on the page', () => {
+  noLeak(() => {
+    const w0 = W([3, 4]);
+    const b = zero();
+    const opt = optimizer(cleanGrad, adamw(0.1, { weightDecay: 0.1 }));
+    const s0 = opt.init(w0);
+    const r1 = step(opt, loss, w0, b, s0);
+    const g0 = gradientOf(cleanGrad, loss, w0, b).grads;
+    const sa = scaleByAdam();
+    const st0 = sa.init(w0);
+    const [u1, st1] = sa.update(g0, st0, w0);
+    const decay = addDecayedWeights(0.1);
+    const ds0 = decay.init(w0);
+    const [decayed, ds1] = decay.update(u1, ds0, w0);
+    agree('sgd.md', 'adamw', { 'u₁': flat(u1), 'u₁ + 0.1·w₀': flat(decayed), 'w₁': flat(r1.params) });
+    disposeTree([w0, b, s0, r1, g0, st0, u1, st1, ds0, decayed, ds1]);
   });
 });
 
@@ -394,7 +414,7 @@ test('m-arwp.md: two m-ARWP steps (σ = 0.01, λ = 0.5, η = 1, β = 0.9) on the
 });
 
 test('method pages: every page has a worked example, and every worked example is checked above', () => {
-  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
+  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sgd.md#adamw', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
   const onPages: string[] = [];
   for (const page of readdirSync(methodsDir).filter((f) => f.endsWith('.md'))) {
     const ids = [...readFileSync(join(methodsDir, page), 'utf8').matchAll(/^<!-- check: (\S+) -->$/gm)].map((m) => `${page}#${m[1]}`);
