@@ -36,9 +36,11 @@ import {
   perturbedGrad,
   ready,
   resolve,
+  rmsprop,
   rwp,
   sam,
   scaleByAdam,
+  scaleByRms,
   sgd,
   step,
   trace,
@@ -208,6 +210,22 @@ test('sgd.md: one AdamW step (weight decay 0.1, decoupled), as on the page', () 
     const [decayed, ds1] = decay.update(u1, ds0, w0);
     agree('sgd.md', 'adamw', { 'u₁': flat(u1), 'u₁ + 0.1·w₀': flat(decayed), 'w₁': flat(r1.params) });
     disposeTree([w0, b, s0, r1, g0, st0, u1, st1, ds0, decayed, ds1]);
+  });
+});
+
+test('sgd.md: one RMSProp step, as on the page', () => {
+  noLeak(() => {
+    const w0 = W([3, 4]);
+    const b = zero();
+    const opt = optimizer(cleanGrad, rmsprop(0.1));
+    const s0 = opt.init(w0);
+    const r1 = step(opt, loss, w0, b, s0);
+    const g0 = gradientOf(cleanGrad, loss, w0, b).grads;
+    const rms = scaleByRms();
+    const st0 = rms.init(w0);
+    const [u1, st1] = rms.update(g0, st0, w0);
+    agree('sgd.md', 'rmsprop', { 'g₀': flat(g0), 'ν₁': flat(st1.nu), 'u₁': flat(u1), 'w₁': flat(r1.params) });
+    disposeTree([w0, b, s0, r1, g0, st0, u1, st1]);
   });
 });
 
@@ -414,7 +432,7 @@ test('m-arwp.md: two m-ARWP steps (σ = 0.01, λ = 0.5, η = 1, β = 0.9) on the
 });
 
 test('method pages: every page has a worked example, and every worked example is checked above', () => {
-  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sgd.md#adamw', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
+  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sgd.md#adamw', 'sgd.md#rmsprop', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
   const onPages: string[] = [];
   for (const page of readdirSync(methodsDir).filter((f) => f.endsWith('.md'))) {
     const ids = [...readFileSync(join(methodsDir, page), 'utf8').matchAll(/^<!-- check: (\S+) -->$/gm)].map((m) => `${page}#${m[1]}`);
