@@ -31,8 +31,8 @@ import {
   toJSON,
   train,
   type GradientSource,
-} from '../src/index.js';
-import * as laws from '../src/laws/index.js';
+} from 'optimix';
+import * as laws from 'optimix/laws';
 import { checks, loss, toyData, toyParams } from './toy-problem.js';
 
 await ready();

@@ -21,7 +21,7 @@ import {
   step,
   toSeed,
   train,
-} from '../src/index.js';
+} from 'optimix';
 import { checks, loss, sameBits, toyData, toyParams } from './toy-problem.js';
 
 await ready();

@@ -1,9 +1,9 @@
 // One method, run on real data: the small MLP on 4,000 MNIST digits for 3 epochs, then test accuracy.
 //   npx tsx examples/methods.ts <sgd | sam | asam | rwp | m-rwp | arwp | m-arwp>
 // OPTIMIX_FAST=1 (the CI setting): 1,000 digits for 1 epoch. Exits non-zero if the test accuracy is not well above chance.
-import { arwp, asam, cleanGrad, cosineDecay, describe, disposeTree, fold, key, mArwp, mRwp, optimizer, ready, rwp, sam, sgd, train, type GradientSource } from '../src/index.js';
-import { batches, epochBatches, loadMnist } from '../src/data/index.js';
-import { evaluate, mlp } from '../src/models/index.js';
+import { arwp, asam, cleanGrad, cosineDecay, describe, disposeTree, fold, key, mArwp, mRwp, optimizer, ready, rwp, sam, sgd, train, type GradientSource } from 'optimix';
+import { batches, epochBatches, loadMnist } from 'optimix/data';
+import { evaluate, mlp } from 'optimix/models';
 
 const name = process.argv[2] ?? 'rwp';
 const FAST = process.env['OPTIMIX_FAST'] === '1';

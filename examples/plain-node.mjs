@@ -4,7 +4,7 @@
 // bit for bit. Exits non-zero if a check fails.
 //   npm run build && node examples/plain-node.mjs
 import * as tf from '@tensorflow/tfjs-core';
-import { ready, optimizer, cleanGrad, rwp, sgd, train, key, describe, disposeTree, parallel } from '../dist/index.js';
+import { ready, optimizer, cleanGrad, rwp, sgd, train, key, describe, disposeTree, parallel } from 'optimix';
 import { loss } from './plain-node-model.mjs';
 
 const backend = await ready();

@@ -19,8 +19,8 @@ import {
   type AnyTransformation,
   type GradientTransformation,
   type Tree,
-} from '../src/index.js';
-import * as laws from '../src/laws/index.js';
+} from 'optimix';
+import * as laws from 'optimix/laws';
 
 // ---------------------------------------------------------------------------------------------
 // 1. A rule in a dozen lines. `transformation` runs `update` inside tf.tidy; the state is plain data.

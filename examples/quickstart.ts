@@ -1,6 +1,6 @@
 // The ten-line tour: SGD, SAM and RWP are one optimizer each, differing only in the gradient source.
 import * as tf from '@tensorflow/tfjs-core';
-import { cleanGrad, describe, disposeTree, key, optimizer, ready, rwp, sam, sgd, train, type Batch, type Tree } from '../src/index.js';
+import { cleanGrad, describe, disposeTree, key, optimizer, ready, rwp, sam, sgd, train, type Batch, type Tree } from 'optimix';
 
 await ready();
 // Generated data: a noisy linear map, 512 examples in 8 batches.

@@ -4,8 +4,7 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch } from '../src/index.js';
-import { load, save } from '../src/checkpoint/index.js';
+import { load, save, describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch } from 'optimix';
 import { loss, toyParams, toyTargets, toyTeacher } from './toy-problem.js';
 
 const backend = await ready();

@@ -2,8 +2,7 @@
 // Then the same training through optimix's own loop (fromModel + train) with the same key and batches: the same weights, bit for bit.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch } from '../src/index.js';
-import { asTfOptimizer, fromModel } from '../src/interop/index.js';
+import { asTfOptimizer, fromModel, describe, disposeTree, key, optimizer, ready, rwp, sgd, train, type Batch } from 'optimix';
 
 const backend = await ready();
 

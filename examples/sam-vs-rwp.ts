@@ -31,8 +31,8 @@ import {
   type Batch,
   type Optimizer,
   type Tree,
-} from '../src/index.js';
-import { mlp, type MlpOptions } from '../src/models/index.js';
+} from 'optimix';
+import { mlp, type MlpOptions } from 'optimix/models';
 import { checks, sameBits } from './toy-problem.js';
 
 const backend = await ready();
@@ -92,7 +92,7 @@ const EPOCHS = 2; // 16 steps per run
 // #region parallel
 const workers = parallel({
   workers: 1, // this thread + 1 worker: two gradient evaluations at once
-  model: { module: new URL('../src/models/index.ts', import.meta.url).href, export: 'mlp', args: [modelOptions] },
+  model: { module: import.meta.resolve('optimix/models'), export: 'mlp', args: [modelOptions] },
 });
 const results = new Map<string, Tree>();
 for (const [name, opt] of methods) {

@@ -27,7 +27,7 @@ import {
   type InjectedState,
   type OptimizerState,
   type Tree,
-} from '../src/index.js';
+} from 'optimix';
 import { checks } from './toy-problem.js';
 
 await ready();

@@ -8,7 +8,7 @@
  * Call the functions after `await ready()`: their tensors are made on the backend chosen then, and are the caller's.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { Batch, Tree } from '../src/index.js';
+import type { Batch, Tree } from 'optimix';
 
 /** The teacher's weights T: [6, 2], T_ij ~ N(0, 1), drawn with seed 1. */
 export const toyTeacher = (): tf.Tensor => tf.randomNormal([6, 2], 0, 1, 'float32', 1);

@@ -1,5 +1,6 @@
 // Runs every example in examples/ with fast settings and fails if any fails (CI: `npm run examples`).
-// First checks that every code snippet in the guide is a region of a runnable example (see SNIPPET_DOCS below).
+// First checks that every code snippet in the guide is a region of a runnable example (see SNIPPET_DOCS below); after
+// the runs, that every output block shown right after a snippet is what its example printed.
 //
 //   node scripts/run-examples.mjs                 check the snippets, then run every example
 //   node scripts/run-examples.mjs schedules ...   run only the named examples (file names without extension)
@@ -8,7 +9,10 @@
 //   --verbose                                      print every example's output, not only the failures'
 //
 // Every example runs in a child process with OPTIMIX_FAST=1 (examples/methods.ts reads it: fewer digits, one epoch),
-// TypeScript examples under tsx, examples/plain-node.mjs under plain node on the built dist/ (built first if missing).
+// from the repository root, importing the package by name as a user's code does (`import … from 'optimix'`,
+// 'optimix/models', …): TypeScript examples under tsx, which maps those names to src/ through tsconfig.json's `paths`
+// (no build needed); examples/plain-node.mjs under plain node, where Node resolves 'optimix' to the built dist/ through
+// package.json's `exports` (a package's self-reference; dist/ is built first if missing).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -182,6 +186,36 @@ for (const r of runs) {
     console.log(`${res.output.replace(/\s+$/, '').split('\n').map((l) => `     | ${l}`).join('\n')}${ok ? '' : `\n     | (${why})`}`);
   }
 }
+// Outputs: a `text` block right after a snippet's code block shows what that example prints. Each of its lines must be
+// a line of the example's output (a line with `…` only up to the `…`: the rest, timings, varies), checked for the
+// examples that ran here with no arguments.
+const outputProblems = [];
+let outputCount = 0;
+for (const doc of SNIPPET_DOCS) {
+  const lines = readFileSync(doc, 'utf8').split('\n');
+  let file;
+  for (let i = 0; i < lines.length; i++) {
+    const marker = /^<!-- snippet: (\S+)#(\S+) -->$/.exec(lines[i].trim());
+    if (marker !== null) file = marker[1];
+    if (!/^```text\s*$/.test(lines[i]) || file === undefined) continue;
+    const prose = lines.slice(0, i).reverse().findIndex((l) => /^```\s*$/.test(l));
+    if (prose < 0 || lines.slice(i - prose, i).some((l) => l.trim() !== '')) continue; // not right after a code block
+    const close = lines.findIndex((l, j) => j > i && /^```\s*$/.test(l));
+    const res = results.find((r) => r.command === `npx tsx ${file}` || r.command === `node ${file}`);
+    if (res === undefined || res.code !== 0) continue;
+    outputCount++;
+    const printed = res.output.split('\n').map((l) => l.trimEnd());
+    for (const [k, want] of lines.slice(i + 1, close).entries()) {
+      if (want.trim() === '') continue;
+      const cut = want.indexOf('…');
+      const ok = cut < 0 ? printed.includes(want.trimEnd()) : printed.some((l) => l.startsWith(want.slice(0, cut).trimEnd()));
+      if (!ok) outputProblems.push(`${doc}:${i + 2 + k}: ${file} did not print: ${want.trim()}`);
+    }
+  }
+}
+if (outputProblems.length > 0) console.log(`\noutputs: ${outputProblems.length} line(s) of the docs' output blocks not printed by their examples:\n  - ${outputProblems.join('\n  - ')}`);
+else if (outputCount > 0) console.log(`\noutputs: ${outputCount} output blocks in ${SNIPPET_DOCS.join(', ')} match what their examples printed`);
+
 const failed = results.filter((r) => r.code !== 0 || r.timedOut);
 console.log(`\n${results.length - failed.length}/${results.length} examples passed in ${((performance.now() - total) / 1000).toFixed(1)} s${failed.length ? `; failed: ${failed.map((r) => r.command).join('; ')}` : ''}`);
-process.exit(failed.length === 0 ? 0 : 1);
+process.exit(failed.length === 0 && outputProblems.length === 0 ? 0 : 1);
