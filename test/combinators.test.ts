@@ -10,13 +10,14 @@ import { HyperparameterError } from '../src/errors.js';
 import { optimizer, step } from '../src/optimizer.js';
 import { key } from '../src/random.js';
 import { cleanGrad } from '../src/source/constructors.js';
-import { disposeTree, type Tree } from '../src/tree.js';
+import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import {
   adaptiveGradClip,
   addDecayedWeights,
   addNoise,
   applyEvery,
   centralize,
+  chain,
   ema,
   exceptBiasesAndNorms,
   freeze,
@@ -236,3 +237,44 @@ function checkRefusals(): void {
   assert.match(refused(() => namedChain(['a', t], ['a', t])), /'a' is used twice/);
   assert.match(refused(() => addDecayedWeights(0.1, { mask: 3 as never })), /mask/);
 }
+
+test('a state of combinators checkpoints: serialize at step 3, deserialize, resume to 6 = the uninterrupted run, bit for bit', async () => {
+  const { serialize, deserialize } = await import('../src/checkpoint/index.js');
+  const rule = (): AnyTransformation =>
+    namedChain(
+      ['nan', zeroNans()],
+      ['agc', adaptiveGradClip(0.5)],
+      [
+        'part',
+        partition(
+          {
+            kernels: lookahead(sgd(0.05, { momentum: 0.9, weightDecay: 0.01, mask: exceptBiasesAndNorms }), { syncPeriod: 2, slowStepSize: 0.5 }),
+            rest: skipLargeUpdates(chain(ema(0.9), sgd(0.1), applyEvery(2)), { maxSquaredNorm: 1e6 }),
+          },
+          (_n, x) => (x.rank >= 2 ? 'kernels' : 'rest'),
+        ),
+      ],
+      ['noise', addNoise({ eta: 1e-4, gamma: 0.55, key: key(3) })],
+    );
+  const opt = optimizer(cleanGrad, rule());
+  const target = { k: tf.tensor2d([[1, -2, 3], [0.5, 0, -1]]), b: t1([2, -1, 0.5]) };
+  const loss = (p: Tree) => tf.tidy(() => tf.addN(Object.keys(target).map((n) => tf.sum(tf.square(tf.sub(p[n]!, target[n as 'k' | 'b']))))) as tf.Scalar);
+  const p0: Tree = { k: tf.zeros([2, 3]), b: tf.zeros([3]) };
+  const go = (p: Tree, s: ReturnType<typeof opt.init>, from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const r = step(opt, loss, p, {}, s);
+      if (i > from) disposeReplaced([p, s], [r.params, r.state]);
+      p = r.params;
+      s = r.state;
+    }
+    return { p, s };
+  };
+  const s0 = opt.init(p0, key(1));
+  const full = go(p0, s0, 0, 6);
+  const half = go(p0, s0, 0, 3);
+  const { manifest, weights } = serialize({ params: half.p, state: half.s, opt });
+  const loaded = deserialize(JSON.parse(JSON.stringify(manifest)) as unknown, weights.slice(), { params: p0, opt });
+  const resumed = go(loaded.params, loaded.state, 3, 6);
+  for (const n of ['k', 'b']) assert.deepEqual(Array.from(resumed.p[n]!.dataSync()), Array.from(full.p[n]!.dataSync()), n);
+  disposeTree([full, half, loaded, resumed, p0, s0, target]);
+});
