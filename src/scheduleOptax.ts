@@ -4,7 +4,7 @@
  * Each is a `Schedule` with a label; arguments are validated (errors name the argument).
  */
 import { HyperparameterError } from './errors.js';
-import type { Schedule } from './schedule.js';
+import { isSchedule, scheduleFromSpec, type Schedule, type ScheduleSpec, type SpecArg } from './schedule.js';
 
 type Problems = string[];
 
@@ -17,7 +17,11 @@ const finite = (p: Problems, name: string, x: unknown): void => {
 const integer = (p: Problems, name: string, x: unknown, min: number): void => {
   if (typeof x !== 'number' || !Number.isInteger(x) || x < min) p.push(`${name} must be an integer ≥ ${min}, got ${String(x)}`);
 };
-const schedule = (label: string, f: (t: number) => number): Schedule => Object.assign((t: number) => f(t), { label });
+/** A labelled schedule; with `spec`, one that `scheduleFromSpec` can rebuild (so a source using it serializes and reaches workers). */
+const schedule = (label: string, f: (t: number) => number, spec?: ScheduleSpec): Schedule =>
+  Object.assign((t: number) => f(t), spec === undefined ? { label } : { label, spec });
+/** The spec of a schedule made from one options object. */
+const specOf = (name: ScheduleSpec['name'], options: object): ScheduleSpec => ({ name, args: [JSON.parse(JSON.stringify(options)) as SpecArg] });
 const clamp = (x: number, lo: number, hi: number): number => Math.min(Math.max(x, lo), hi);
 
 /** Options of `polynomial`. */
@@ -48,17 +52,21 @@ export function polynomial(o: PolynomialOptions): Schedule {
   return schedule(`polynomial(${initValue}→${endValue}, p=${power}, ${begin}+${T})`, (t) => {
     const c = clamp(t - begin, 0, T);
     return (initValue - endValue) * Math.pow(1 - c / T, power) + endValue;
-  });
+  }, specOf('polynomial', o));
 }
 
 /** The linear ramp init → end over `steps` (optax.linear_schedule); steps = 0 is the constant init for t < 0 (optax's behaviour). */
 const ramp = (init: number, end: number, steps: number): ((t: number) => number) =>
   steps === 0 ? () => init : (t) => (init - end) * (1 - clamp(t, 0, steps) / steps) + end;
 
-/** joinSchedules({ schedules, boundaries }): s(t) = schedules[i](t − boundaries[i−1]) for boundaries[i−1] ≤ t < boundaries[i] (optax.join_schedules); boundaries.length = schedules.length − 1. */
-export function joinSchedules(o: { readonly schedules: readonly Schedule[]; readonly boundaries: readonly number[] }): Schedule {
+/**
+ * joinSchedules({ schedules, boundaries }): s(t) = schedules[i](t − boundaries[i−1]) for boundaries[i−1] ≤ t < boundaries[i]
+ * (optax.join_schedules); boundaries.length = schedules.length − 1. A member may be a schedule or a schedule's spec.
+ */
+export function joinSchedules(o: { readonly schedules: readonly (Schedule | ScheduleSpec)[]; readonly boundaries: readonly number[] }): Schedule {
   const p: Problems = [];
-  if (!Array.isArray(o.schedules) || o.schedules.length === 0 || !o.schedules.every((s) => typeof s === 'function')) {
+  const isSpec = (s: unknown): s is ScheduleSpec => typeof s === 'object' && s !== null && typeof (s as ScheduleSpec).name === 'string' && Array.isArray((s as ScheduleSpec).args);
+  if (!Array.isArray(o.schedules) || o.schedules.length === 0 || !o.schedules.every((s) => isSchedule(s) || isSpec(s))) {
     p.push(`schedules must be a non-empty array of schedules, got ${String(o.schedules)}`);
   }
   if (!Array.isArray(o.boundaries)) p.push(`boundaries must be an array of integers, got ${String(o.boundaries)}`);
@@ -69,16 +77,19 @@ export function joinSchedules(o: { readonly schedules: readonly Schedule[]; read
     }
   }
   need('joinSchedules', p);
-  const [first, ...rest] = o.schedules as [Schedule, ...Schedule[]];
+  const members = o.schedules.map((s) => (isSchedule(s) ? s : scheduleFromSpec(s)));
+  const [first, ...rest] = members as [Schedule, ...Schedule[]];
   const bounds = [...o.boundaries];
-  return schedule(`joinSchedules([${o.schedules.map((s) => s.label ?? 'schedule(t)').join(', ')}] @ [${bounds.join(', ')}])`, (t) => {
+  const specs = members.map((s) => s.spec);
+  const spec = specs.every((s) => s !== undefined) ? { name: 'joinSchedules' as const, args: [{ schedules: specs as unknown as SpecArg[], boundaries: bounds }] } : undefined;
+  return schedule(`joinSchedules([${members.map((s) => s.label ?? 'schedule(t)').join(', ')}] @ [${bounds.join(', ')}])`, (t) => {
     let out = first(t);
     rest.forEach((s, i) => {
       const b = bounds[i] as number;
       if (t >= b) out = s(t - b);
     });
     return out;
-  });
+  }, spec);
 }
 
 /** warmupConstant({ initValue, peakValue, warmupSteps }): linear init → peak over warmupSteps, then peak (optax.warmup_constant_schedule). */
@@ -89,7 +100,7 @@ export function warmupConstant(o: { readonly initValue: number; readonly peakVal
   integer(p, 'warmupSteps', o.warmupSteps, 0);
   need('warmupConstant', p);
   const f = ramp(o.initValue, o.peakValue, o.warmupSteps);
-  return schedule(`warmupConstant(${o.initValue}→${o.peakValue}, ${o.warmupSteps})`, f);
+  return schedule(`warmupConstant(${o.initValue}→${o.peakValue}, ${o.warmupSteps})`, f, specOf('warmupConstant', o));
 }
 
 /** Options of `warmupExponentialDecay`. */
@@ -139,7 +150,7 @@ export function warmupExponentialDecay(o: WarmupExponentialDecayOptions): Schedu
   };
   return schedule(`warmupExponentialDecay(${o.initValue}→${peakValue}, ${warmupSteps}; ×${decayRate}/${transitionSteps})`, (t) =>
     t < warmupSteps ? warm(t) : decay(t - warmupSteps),
-  );
+  specOf('warmupExponentialDecay', o));
 }
 
 /** Options of one cycle of `sgdr` (optax.warmup_cosine_decay_schedule's arguments). */
@@ -204,7 +215,7 @@ export function sgdr(o: { readonly cycles: readonly WarmupCosineDecayOptions[] }
     let i = 0;
     while (i + 1 < starts.length && t >= (starts[i + 1] as number)) i++;
     return (fs[i] as (t: number) => number)(t - (starts[i] as number));
-  });
+  }, specOf('sgdr', o));
 }
 
 /** Options of `piecewiseInterpolate`. */
@@ -233,11 +244,11 @@ export function piecewiseInterpolate(o: PiecewiseInterpolateOptions): Schedule {
   }
   need('piecewiseInterpolate', p);
   entries.sort((a, b) => a[0] - b[0]);
-  return knots(o.interpolateType, o.initValue, entries, `piecewiseInterpolate(${o.interpolateType}, ${o.initValue}, {${entries.map(([b, s]) => `${b}: ${s}`).join(', ')}})`);
+  return knots(o.interpolateType, o.initValue, entries, `piecewiseInterpolate(${o.interpolateType}, ${o.initValue}, {${entries.map(([b, s]) => `${b}: ${s}`).join(', ')}})`, specOf('piecewiseInterpolate', o));
 }
 
 /** The schedule of sorted knots (boundary, scale) from init, as piecewise_interpolate_schedule evaluates it. */
-function knots(type: 'linear' | 'cosine', init: number, entries: readonly (readonly [number, number])[], label: string): Schedule {
+function knots(type: 'linear' | 'cosine', init: number, entries: readonly (readonly [number, number])[], label: string, spec: ScheduleSpec): Schedule {
   const bounds = [0, ...entries.map(([b]) => b)];
   const values = [init];
   for (const [, s] of entries) values.push((values[values.length - 1] as number) * s);
@@ -250,7 +261,7 @@ function knots(type: 'linear' | 'cosine', init: number, entries: readonly (reado
       if (lo <= t && t < hi) return lerp(values[i] as number, values[i + 1] as number, (t - lo) / Math.max(hi - lo, 1));
     }
     return bounds[bounds.length - 1]! <= t ? last : 0;
-  });
+  }, spec);
 }
 
 /** Options of `cosineOnecycle` and `linearOnecycle`. */
@@ -290,7 +301,7 @@ export function cosineOnecycle(o: OnecycleOptions): Schedule {
   const fin = o.finalDivFactor ?? 1e4;
   const T = o.transitionSteps;
   const entries = dedupe([[Math.trunc((o.pctStart ?? 0.3) * T), div], [T, 1 / (div * fin)]]);
-  return knots('cosine', o.peakValue / div, entries, `cosineOnecycle(${T}, peak ${o.peakValue})`);
+  return knots('cosine', o.peakValue / div, entries, `cosineOnecycle(${T}, peak ${o.peakValue})`, specOf('cosineOnecycle', o));
 }
 
 /**
@@ -305,7 +316,7 @@ export function linearOnecycle(o: OnecycleOptions & { readonly pctFinal?: number
   const fin = o.finalDivFactor ?? 1e4;
   const T = o.transitionSteps;
   const entries = dedupe([[Math.trunc((o.pctStart ?? 0.3) * T), div], [Math.trunc((o.pctFinal ?? 0.85) * T), 1 / div], [T, 1 / fin]]);
-  return knots('linear', o.peakValue / div, entries, `linearOnecycle(${T}, peak ${o.peakValue})`);
+  return knots('linear', o.peakValue / div, entries, `linearOnecycle(${T}, peak ${o.peakValue})`, specOf('linearOnecycle', o));
 }
 
 /** As a Python dict literal: a later entry with the same boundary replaces the earlier one (in place), then sorted. */

@@ -121,3 +121,22 @@ test('bad arguments are refused, each problem naming its argument', () => {
   assert.match(problemsOf(() => linearOnecycle({ transitionSteps: 10, peakValue: 1, pctFinal: -0.1, divFactor: 0 })), /pctFinal[\s\S]*divFactor/);
   assert.match(problemsOf(() => piecewiseInterpolate({ interpolateType: 'cubic' as never, initValue: 1, boundariesAndScales: { 3: -1 } })), /interpolateType[\s\S]*boundariesAndScales\[3\]/);
 });
+
+test('every optax schedule carries a spec: rebuilt from its JSON it gives the same values; a source using one round-trips through toJSON/fromJSON', async () => {
+  const { scheduleFromSpec } = await import('../src/schedule.js');
+  const { toJSON, fromJSON } = await import('../src/source/serialize.js');
+  const { perturbedGrad } = await import('../src/source/constructors.js');
+  const { filterNoise } = await import('../src/perturbation/filterNoise.js');
+  fixture.cases.forEach((c, k) => {
+    const s = build(c.name, c.options);
+    assert.ok(s.spec !== undefined, `${c.name} #${k} has no spec`);
+    const again = scheduleFromSpec(JSON.parse(JSON.stringify(s.spec)) as never);
+    c.steps.forEach((t) => assert.equal(again(t), s(t), `${c.name} #${k} rebuilt differs at step ${t}`));
+  });
+  const sigma = joinSchedules({ schedules: [warmupConstant({ initValue: 0, peakValue: 0.01, warmupSteps: 10 }), cosineOnecycle({ transitionSteps: 50, peakValue: 0.02 })], boundaries: [10] });
+  const source = perturbedGrad(filterNoise(sigma));
+  const back = fromJSON(JSON.parse(JSON.stringify(toJSON(source))));
+  assert.deepEqual(toJSON(back), toJSON(source));
+  // A member without a spec (a plain function) leaves the join without one.
+  assert.equal(joinSchedules({ schedules: [(t: number) => t, sigma], boundaries: [5] }).spec, undefined);
+});
