@@ -60,7 +60,7 @@ const ramp = (init: number, end: number, steps: number): ((t: number) => number)
   steps === 0 ? () => init : (t) => (init - end) * (1 - clamp(t, 0, steps) / steps) + end;
 
 /**
- * joinSchedules({ schedules, boundaries }): s(t) = schedules[i](t − boundaries[i−1]) for boundaries[i−1] ≤ t < boundaries[i]
+ * joinSchedules({ schedules, boundaries }): s(t) = sᵢ(t − bᵢ₋₁) for bᵢ₋₁ ≤ t < bᵢ, with sᵢ = schedules[i] and bᵢ = boundaries[i]
  * (optax.join_schedules); boundaries.length = schedules.length − 1. A member may be a schedule or a schedule's spec.
  */
 export function joinSchedules(o: { readonly schedules: readonly (Schedule | ScheduleSpec)[]; readonly boundaries: readonly number[] }): Schedule {
