@@ -224,6 +224,8 @@ function checkRefusals(): void {
   assert.match(refused(() => ema(1)), /decay/);
   assert.match(refused(() => ema(0.9, { debias: 'yes' as never })), /debias/);
   assert.match(refused(() => skipLargeUpdates(t, { maxSquaredNorm: 0 })), /maxSquaredNorm/);
+  assert.match(refused(() => skipLargeUpdates(3 as never, { maxSquaredNorm: 1 })), /inner must be a gradient transformation/);
+  assert.match(refused(() => lookahead({ init: 1 } as never, { syncPeriod: 1, slowStepSize: 1 })), /fast must be a gradient transformation/);
   assert.match(refused(() => applyEvery(0)), /\bk\b/);
   assert.match(refused(() => adaptiveGradClip(-1, { eps: -1, axis: 0.5 })), /clipping[\s\S]*eps[\s\S]*axis/);
   assert.match(refused(() => centralize({ axis: 1.5 })), /axis/);
