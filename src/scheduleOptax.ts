@@ -3,20 +3,26 @@
  * optax 0.2.8's exact formulas, so `polynomial({ … })` here and `optax.polynomial_schedule(…)` give the same values.
  * Each is a `Schedule` with a label; arguments are validated (errors name the argument).
  */
-import { HyperparameterError } from './errors.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type { NonEmptyArray } from 'fp-ts/lib/NonEmptyArray.js';
 import { isSchedule, scheduleFromSpec, type Schedule, type ScheduleSpec, type SpecArg } from './schedule.js';
+import { bool, num, ok, orThrow, rules, type Rule, type Validation } from './validate.js';
 
 type Problems = string[];
 
+/** Rules beyond validate.ts's: any finite number, an integer ≥ 0. */
+const anyFinite: Rule = { test: () => true, says: 'must be a finite number' };
+const atLeast = (min: number): Rule => ({ test: (x) => Number.isInteger(x) && x >= min, says: `must be an integer ≥ ${min}` });
+
+/** Add v's problems (if any) to p: each check of validate.ts, collected so that one error lists them all. */
+const collect = (p: Problems, v: Validation<unknown>): void => {
+  if (E.isLeft(v)) p.push(...v.left);
+};
 const need = (where: string, problems: Problems): void => {
-  if (problems.length > 0) throw new HyperparameterError(where, problems);
+  orThrow(problems.length === 0 ? ok(null) : E.left(problems as NonEmptyArray<string>), where);
 };
-const finite = (p: Problems, name: string, x: unknown): void => {
-  if (typeof x !== 'number' || !Number.isFinite(x)) p.push(`${name} must be a finite number, got ${String(x)}`);
-};
-const integer = (p: Problems, name: string, x: unknown, min: number): void => {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min) p.push(`${name} must be an integer ≥ ${min}, got ${String(x)}`);
-};
+const finite = (p: Problems, name: string, x: unknown): void => collect(p, num(name, x, anyFinite));
+const integer = (p: Problems, name: string, x: unknown, min: number): void => collect(p, num(name, x, min === 1 ? rules.positiveInteger : atLeast(min)));
 /** A labelled schedule; with `spec`, one that `scheduleFromSpec` can rebuild (so a source using it serializes and reaches workers). */
 const schedule = (label: string, f: (t: number) => number, spec?: ScheduleSpec): Schedule =>
   Object.assign((t: number) => f(t), spec === undefined ? { label } : { label, spec });
@@ -134,9 +140,9 @@ export function warmupExponentialDecay(o: WarmupExponentialDecayOptions): Schedu
   finite(p, 'peakValue', o.peakValue);
   integer(p, 'warmupSteps', o.warmupSteps, 0);
   integer(p, 'transitionSteps', o.transitionSteps, 1);
-  if (typeof o.decayRate !== 'number' || !Number.isFinite(o.decayRate) || o.decayRate <= 0) p.push(`decayRate must be a finite number > 0, got ${String(o.decayRate)}`);
+  collect(p, num('decayRate', o.decayRate, rules.positive));
   integer(p, 'transitionBegin', o.transitionBegin ?? 0, 0);
-  if (o.staircase !== undefined && typeof o.staircase !== 'boolean') p.push(`staircase must be a boolean, got ${String(o.staircase)}`);
+  if (o.staircase !== undefined) collect(p, bool('staircase', o.staircase));
   if (o.endValue !== undefined) finite(p, 'endValue', o.endValue);
   need('warmupExponentialDecay', p);
   const { peakValue, warmupSteps, transitionSteps, decayRate, endValue } = o;
@@ -240,7 +246,7 @@ export function piecewiseInterpolate(o: PiecewiseInterpolateOptions): Schedule {
   const entries = Object.entries(o.boundariesAndScales ?? {}).map(([k, v]) => [Number(k), v] as const);
   for (const [b, s] of entries) {
     integer(p, `boundariesAndScales key ${b}`, b, 0);
-    if (typeof s !== 'number' || !Number.isFinite(s) || s < 0) p.push(`boundariesAndScales[${b}] must be a finite number ≥ 0, got ${String(s)}`);
+    collect(p, num(`boundariesAndScales[${b}]`, s, rules.nonNegative));
   }
   need('piecewiseInterpolate', p);
   entries.sort((a, b) => a[0] - b[0]);
@@ -282,10 +288,10 @@ const onecycleProblems = (p: Problems, o: OnecycleOptions & { readonly pctFinal?
   integer(p, 'transitionSteps', o.transitionSteps, 1);
   finite(p, 'peakValue', o.peakValue);
   for (const [name, x] of [['pctStart', o.pctStart], ['pctFinal', o.pctFinal]] as const) {
-    if (x !== undefined && (typeof x !== 'number' || !(x >= 0 && x <= 1))) p.push(`${name} must be in [0, 1], got ${String(x)}`);
+    if (x !== undefined) collect(p, num(name, x, rules.unit));
   }
   for (const [name, x] of [['divFactor', o.divFactor], ['finalDivFactor', o.finalDivFactor]] as const) {
-    if (x !== undefined && (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)) p.push(`${name} must be a finite number > 0, got ${String(x)}`);
+    if (x !== undefined) collect(p, num(name, x, rules.positive));
   }
 };
 
