@@ -246,6 +246,8 @@ test('lr = 0 leaves params unchanged through step for the combinators around a r
     ['applyEvery', (lr) => chain(sgd(lr), applyEvery(2))],
     ['namedChain', (lr) => namedChain(['agc', adaptiveGradClip(0.1)], ['c', centralize()], ['ema', ema(0.9)], ['sgd', sgd(lr)])],
     ['adamw masked', (lr) => adamw(lr, { weightDecay: 0.1, mask: exceptBiasesAndNorms })],
+    ['addNoise → sgd', (lr) => chain(addNoise({ eta: 0.1, gamma: 0.55, key: rootKey(1) }), sgd(lr, { momentum: 0.9 }))],
+    ['zeroNans → sgd, freeze', (lr) => chain(zeroNans(), sgd(lr, { momentum: 0.9 }), freeze((n) => n === 'p1'))],
   ];
   for (const [name, f] of factories) assert.doesNotThrow(() => laws.check(laws.zeroLearningRateIsIdentity(f, { steps: 3 }), runs(10)), name);
 });
