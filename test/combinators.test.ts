@@ -12,6 +12,7 @@ import { key } from '../src/random.js';
 import { cleanGrad } from '../src/source/constructors.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import {
+  adamw,
   adaptiveGradClip,
   addDecayedWeights,
   addNoise,
@@ -177,6 +178,17 @@ test('the weight-decay mask: exceptBiasesAndNorms decays kernels (rank ≥ 2) an
     assert.deepEqual(u, { k: [0.5, 1], b: [0, 0] });
     const [v] = feed(sgd(1, { weightDecay: 0.5, mask: exceptBiasesAndNorms }), p, [g]);
     assert.deepEqual(v, { k: [-0.5, -1], b: [-0, -0] });
+  });
+});
+
+test('a mask may be a tree of booleans, as in optax: freeze and the decay mask accept { name: boolean }; a leaf it does not name is an error', () => {
+  tf.tidy(() => {
+    const p = { k: tf.tensor2d([[1, 2]]), b: t1([1, 2]) };
+    const g = { k: tf.tensor2d([[1, 1]]), b: t1([1, 1]) };
+    assert.deepEqual(feed(freeze({ k: false, b: true }), p, [g]), feed(freeze((n) => n === 'b'), p, [g]));
+    assert.deepEqual(feed(adamw(0.1, { weightDecay: 0.5, mask: { k: true, b: false } }), p, [g, g]), feed(adamw(0.1, { weightDecay: 0.5, mask: exceptBiasesAndNorms }), p, [g, g]));
+    assert.match(refused(() => feed(freeze({ k: true }), p, [g])), /mask has no entry for parameter 'b'/);
+    assert.match(refused(() => freeze({ k: 'yes' as never })), /mask\['k'\]/);
   });
 });
 

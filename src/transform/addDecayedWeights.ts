@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { HyperparameterError } from '../errors.js';
 import { valueAt, type Hyper } from '../schedule.js';
 import { zipWith } from '../tree.js';
 import { checkValue, hyper, orThrow, rules } from '../validate.js';
+import { maskFn, type Mask } from './mask.js';
 import type { NameMask } from './masked.js';
 import { transformation, type GradientTransformation } from './types.js';
 
@@ -10,16 +10,16 @@ import { transformation, type GradientTransformation } from './types.js';
 export const exceptBiasesAndNorms: NameMask = (_name, x) => x.rank >= 2;
 
 /**
- * addDecayedWeights(wd, { mask }): u ↦ u + wd·w on the leaves the mask selects (default all; e.g. `exceptBiasesAndNorms`), others
+ * addDecayedWeights(wd, { mask }): u ↦ u + wd·w on the leaves the mask (a predicate or a tree of booleans) selects (default all; e.g. `exceptBiasesAndNorms`), others
  * unchanged (optax.add_decayed_weights). Before momentum it is coupled L2 (torch.optim.SGD's weight_decay); after Adam it is AdamW's
  * decoupled decay (Loshchilov & Hutter 2019).
  */
-export function addDecayedWeights(weightDecay: Hyper, { mask }: { readonly mask?: NameMask } = {}): GradientTransformation<{
+export function addDecayedWeights(weightDecay: Hyper, options: { readonly mask?: Mask } = {}): GradientTransformation<{
   /** Updates so far (the step a weight-decay schedule is evaluated at). */
   readonly count: number;
 }> {
   orThrow(hyper('weightDecay', weightDecay, rules.nonNegative), 'addDecayedWeights');
-  if (mask !== undefined && typeof mask !== 'function') throw new HyperparameterError('addDecayedWeights', [`mask must be a function (name, x) => boolean, got ${String(mask)}`]);
+  const mask = options.mask === undefined ? undefined : maskFn('addDecayedWeights', options.mask);
   return transformation(
     () => ({ count: 0 }),
     (u, { count }, params) => {

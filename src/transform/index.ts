@@ -25,3 +25,4 @@ export { adaptiveGradClip, type AdaptiveGradClipOptions } from './adaptiveGradCl
 export { centralize } from './centralize.js';
 export { addNoise, type AddNoiseOptions } from './addNoise.js';
 export { exceptBiasesAndNorms } from './addDecayedWeights.js';
+export { type Mask } from './mask.js';

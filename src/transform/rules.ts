@@ -3,7 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Hyper } from '../schedule.js';
 import { all, bool, hyper, num, orThrow, rules, type Validation } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
-import type { NameMask } from './masked.js';
+import type { Mask } from './mask.js';
 import { chain } from './chain.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scaleByAdam.js';
@@ -20,7 +20,7 @@ export interface SgdOptions {
   /** Coupled L2 weight decay (added to the gradient before momentum); default 0. */
   readonly weightDecay?: Hyper;
   /** Which leaves get weight decay (e.g. `exceptBiasesAndNorms`); default all. */
-  readonly mask?: NameMask;
+  readonly mask?: Mask;
 }
 
 const checkSgd = (lr: Hyper, o: SgdOptions) =>
@@ -73,7 +73,7 @@ export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTra
 }
 
 /** adamw(lr, { weightDecay = 1e-4, mask, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
-export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: NameMask } = {}): AnyTransformation {
+export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options), 'adamw');
   const decay = addDecayedWeights(options.weightDecay ?? 1e-4, options.mask === undefined ? {} : { mask: options.mask });
   return chain(scaleByAdam(options), decay, scaleByLearningRate(learningRate));
