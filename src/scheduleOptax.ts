@@ -154,9 +154,8 @@ export function warmupExponentialDecay(o: WarmupExponentialDecayOptions): Schedu
     const v = c <= 0 ? peakValue : peakValue * Math.pow(decayRate, e);
     return endValue === undefined ? v : decayRate < 1 ? Math.max(v, endValue) : Math.min(v, endValue);
   };
-  return schedule(`warmupExponentialDecay(${o.initValue}→${peakValue}, ${warmupSteps}; ×${decayRate}/${transitionSteps})`, (t) =>
-    t < warmupSteps ? warm(t) : decay(t - warmupSteps),
-  specOf('warmupExponentialDecay', o));
+  const label = `warmupExponentialDecay(${o.initValue}→${peakValue}, ${warmupSteps}; ×${decayRate}/${transitionSteps})`;
+  return schedule(label, (t) => (t < warmupSteps ? warm(t) : decay(t - warmupSteps)), specOf('warmupExponentialDecay', o));
 }
 
 /** Options of one cycle of `sgdr` (optax.warmup_cosine_decay_schedule's arguments). */

@@ -48,15 +48,15 @@ export function partition(transforms: Readonly<Record<string, AnyTransformation>
     },
     update: (updates, state, params) =>
       tf.tidy(() => {
-      const g = groups(params);
-      const out: Record<string, Tree[string]> = { ...updates };
-      const next: Record<string, State> = {};
-      for (const l of labels) {
-        const [u, s] = transforms[l]!.update(pick(updates, g[l]!), state.innerStates[l] as State, pick(params, g[l]!));
-        for (const n of g[l]!) out[n] = u[n] as Tree[string];
-        next[l] = s as State;
-      }
-      return [out, { innerStates: next }] as unknown as tf.TensorContainer;
-    }) as unknown as readonly [Tree, PartitionState],
+        const g = groups(params);
+        const out: Record<string, Tree[string]> = { ...updates };
+        const next: Record<string, State> = {};
+        for (const l of labels) {
+          const [u, s] = transforms[l]!.update(pick(updates, g[l]!), state.innerStates[l] as State, pick(params, g[l]!));
+          for (const n of g[l]!) out[n] = u[n] as Tree[string];
+          next[l] = s as State;
+        }
+        return [out, { innerStates: next }] as unknown as tf.TensorContainer;
+      }) as unknown as readonly [Tree, PartitionState],
   };
 }
