@@ -94,14 +94,14 @@ test('lookahead(sgd(1), k = 2, α = 0.5) from w = 0 with g = 1: w = −1, then d
   });
 });
 
-test('centralize: [[1, 2], [3, 6]] loses its column means (axis −1) or its row means (axis 0, optax\'s); rank 1 passes through', () => {
+test('centralize: [[1, 2], [3, 6]] loses its row means (default axis 0, optax\'s) or its column means (axis −1, per output filter); rank 1 passes through', () => {
   tf.tidy(() => {
     const g = { k: tf.tensor2d([[1, 2], [3, 6]]), b: t1([1, 2]) };
-    const [last] = feed(centralize(), g, [g]);
-    assert.deepEqual(last!['k'], [-1, -2, 1, 2]);
-    assert.deepEqual(last!['b'], [1, 2]);
-    const [first] = feed(centralize({ axis: 0 }), g, [g]);
+    const [first] = feed(centralize(), g, [g]);
     assert.deepEqual(first!['k'], [-0.5, 0.5, -1.5, 1.5]);
+    assert.deepEqual(first!['b'], [1, 2]);
+    const [last] = feed(centralize({ axis: -1 }), g, [g]);
+    assert.deepEqual(last!['k'], [-1, -2, 1, 2]);
   });
 });
 
@@ -116,6 +116,15 @@ test('adaptiveGradClip(0.1): ‖w‖ = 5, ‖g‖ = 10 clips g to norm 0.5; a sm
     // Per output unit: each column of a [2, 2] kernel on its own (‖wᵢ‖ = 1, so mᵢ = 0.1): column 0 (norm 5) is clipped, column 1 (norm 0.05) is not.
     const [d] = feed(adaptiveGradClip(0.1), { k: tf.tensor2d([[1, 0], [0, 1]]) }, [{ k: tf.tensor2d([[3, 0.03], [4, 0.04]]) }]);
     close(d!['k']!, [0.06, 0.03, 0.08, 0.04]);
+    // optax's units: a [1, 2] kernel has one non-trivial axis, so it is one unit (norm 5 > 0.1·1: scaled as a whole);
+    // with axis −1 each of its two columns is a unit (|3| and |4| against 0.1·max(|wᵢ|, eps)).
+    const w12 = { k: tf.tensor2d([[0.6, 0.8]]) };
+    const g12 = { k: tf.tensor2d([[3, 4]]) };
+    close(feed(adaptiveGradClip(0.1), w12, [g12])[0]!['k']!, [0.06, 0.08]);
+    close(feed(adaptiveGradClip(0.1, { axis: -1 }), w12, [g12])[0]!['k']!, [0.06, 0.08]);
+    const g12b = { k: tf.tensor2d([[0.01, 4]]) };
+    close(feed(adaptiveGradClip(0.1), w12, [g12b])[0]!['k']!, [0.01 * 0.1 / Math.hypot(0.01, 4), 4 * 0.1 / Math.hypot(0.01, 4)], 1e-5);
+    close(feed(adaptiveGradClip(0.1, { axis: -1 }), w12, [g12b])[0]!['k']!, [0.01, 0.08], 1e-5);
   });
 });
 

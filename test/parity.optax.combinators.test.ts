@@ -34,9 +34,11 @@ import {
 
 interface Fixture {
   readonly versions: Record<string, string>;
-  readonly problem: Record<string, { readonly shape: number[]; readonly w0: number[]; readonly a: number[]; readonly c: number[] }>;
+  readonly problems: Record<string, Record<string, { readonly shape: number[]; readonly w0: number[]; readonly a: number[]; readonly c: number[] }>>;
   readonly cases: ReadonlyArray<{
     readonly name: string;
+    /** Which of `problems`; default 'main'. */
+    readonly problem?: string;
     readonly gradScale?: Record<string, number>;
     readonly nans?: ReadonlyArray<readonly [number, string, number]>;
     readonly at: Record<'10' | '50', Record<string, number[]>>;
@@ -64,19 +66,22 @@ const BUILD: Record<string, () => AnyTransformation> = {
   skipLargeUpdates: () => skipLargeUpdates(momentum(), { maxSquaredNorm: 400 }),
   applyEvery: () => chain(momentum(), applyEvery(3)),
   adaptiveGradClip: () => chain(adaptiveGradClip(0.05), sgd(0.1)),
-  centralize: () => chain(centralize({ axis: 0 }), momentum()),
+  adaptiveGradClipShapes: () => chain(adaptiveGradClip(0.05), sgd(0.1)),
+  centralize: () => chain(centralize(), momentum()),
+  centralizeShapes: () => chain(centralize(), momentum()),
   adamwMask: () => adamw(0.01, { weightDecay: 0.1, mask: exceptBiasesAndNorms }),
   sgdMask: () => sgd(0.1, { momentum: 0.9, weightDecay: 0.1, mask: exceptBiasesAndNorms }),
 };
 
-const leafNames = Object.keys(fixture.problem);
 const tensorOf = (values: number[], shape: number[]): tf.Tensor => tf.tensor(Float32Array.from(values), shape, 'float32');
 
 /** Run t for 50 steps on the fixture's problem (g = scale·a ⊙ (w − c), NaNs injected), w ← w + u; the params after steps 10 and 50 as arrays. */
 function run(t: AnyTransformation, c: Fixture['cases'][number]): Record<'10' | '50', Record<string, Float32Array>> {
-  const a = Object.fromEntries(leafNames.map((n) => [n, tensorOf(fixture.problem[n]!.a, fixture.problem[n]!.shape)]));
-  const target = Object.fromEntries(leafNames.map((n) => [n, tensorOf(fixture.problem[n]!.c, fixture.problem[n]!.shape)]));
-  let params: Tree = Object.fromEntries(leafNames.map((n) => [n, tensorOf(fixture.problem[n]!.w0, fixture.problem[n]!.shape)]));
+  const problem = fixture.problems[c.problem ?? 'main']!;
+  const leafNames = Object.keys(problem);
+  const a = Object.fromEntries(leafNames.map((n) => [n, tensorOf(problem[n]!.a, problem[n]!.shape)]));
+  const target = Object.fromEntries(leafNames.map((n) => [n, tensorOf(problem[n]!.c, problem[n]!.shape)]));
+  let params: Tree = Object.fromEntries(leafNames.map((n) => [n, tensorOf(problem[n]!.w0, problem[n]!.shape)]));
   let state: State = t.init(params);
   const out = {} as Record<'10' | '50', Record<string, Float32Array>>;
   for (let step = 0; step < 50; step++) {
@@ -89,7 +94,7 @@ function run(t: AnyTransformation, c: Fixture['cases'][number]): Record<'10' | '
           const v = g.dataSync().slice();
           v[idx] = NaN;
           g.dispose();
-          g = tf.tensor(v, fixture.problem[n]!.shape, 'float32');
+          g = tf.tensor(v, problem[n]!.shape, 'float32');
         }
       }
       grads[n] = g;

@@ -102,14 +102,19 @@ def schedules():
 # ----------------------------------------------------------------------------------------------
 # combinators (float32): g_t = scale_t · a ⊙ (w − c), NaN injected where a case says
 
-SHAPES = {'w': [3, 4], 'v': [2, 2, 2, 3], 'b': [4]}
+SHAPES = {
+    # The main problem: a dense kernel, a conv kernel and a bias.
+    'main': {'w': [3, 4], 'v': [2, 2, 2, 3], 'b': [4]},
+    # Shapes where optax's unit norms have special cases: rank 3, size-1 axes (squeezed), rank 5, a scalar.
+    'shapes': {'m': [2, 3, 4], 'r': [1, 5], 'c': [5, 1], 'q': [2, 1, 2, 2, 3], 's': []},
+}
 
 
-def problem():
+def problem(which):
     import numpy as np
-    rng = np.random.default_rng(20261201)
+    rng = np.random.default_rng(20261201 if which == 'main' else 20261202)
     f32 = lambda x: np.asarray(x, dtype=np.float32)
-    return {n: {'w0': f32(rng.normal(size=s)), 'a': f32(rng.uniform(0.5, 2.0, size=s)), 'c': f32(rng.normal(size=s))} for n, s in SHAPES.items()}
+    return {n: {'w0': f32(rng.normal(size=s)), 'a': f32(rng.uniform(0.5, 2.0, size=s)), 'c': f32(rng.normal(size=s))} for n, s in SHAPES[which].items()}
 
 
 def cases():
@@ -130,7 +135,9 @@ def cases():
          {'gradScale': {'3': 30.0, '17': 50.0, '40': 25.0}, 'nans': [[25, 'v', 3]]}),
         ('applyEvery', optax.chain(sgd_m(), optax.apply_every(3)), {}),
         ('adaptiveGradClip', optax.chain(optax.adaptive_grad_clip(0.05), optax.sgd(0.1)), {}),
+        ('adaptiveGradClipShapes', optax.chain(optax.adaptive_grad_clip(0.05), optax.sgd(0.1)), {'problem': 'shapes'}),
         ('centralize', optax.chain(optax.centralize(), sgd_m()), {}),
+        ('centralizeShapes', optax.chain(optax.centralize(), sgd_m()), {'problem': 'shapes'}),
         ('adamwMask', optax.adamw(0.01, weight_decay=0.1, mask=mask_no_b), {}),
         ('sgdMask', optax.chain(optax.add_decayed_weights(0.1, mask=mask_no_b), sgd_m()), {}),
     ]
@@ -141,9 +148,10 @@ def combinators():
     import jax.numpy as jnp
     import numpy as np
     import optax
-    prob = problem()
+    probs = {which: problem(which) for which in SHAPES}
     out = []
     for name, tx, extra in cases():
+        prob = probs[extra.get('problem', 'main')]
         params = {n: jnp.asarray(p['w0']) for n, p in prob.items()}
         la = extra.get('lookahead', False)
         tree = optax.LookaheadParams.init_synced(params) if la else params
@@ -163,9 +171,11 @@ def combinators():
                 record[str(t + 1)] = {n: [float(x) for x in np.asarray(fast[n], dtype=np.float32).reshape(-1)] for n in prob}
         assert all(np.isfinite(v).all() for r in record.values() for v in r.values()), name
         out.append({'name': name, **{k: v for k, v in extra.items() if k != 'lookahead'}, 'at': record})
-    problem_json = {n: {k: [float(x) for x in v.reshape(-1)] for k, v in p.items()} | {'shape': SHAPES[n]} for n, p in prob.items()}
-    write('combinators.json', {'versions': versions(), 'problem': problem_json,
-                               'gradient': 'g_t = gradScale[t] · a ⊙ (w − c) in float32, then NaN at each [step, leaf, flat index] of nans',
+    problems_json = {which: {n: {k: [float(x) for x in v.reshape(-1)] for k, v in p.items()} | {'shape': SHAPES[which][n]} for n, p in prob.items()}
+                     for which, prob in probs.items()}
+    write('combinators.json', {'versions': versions(), 'problems': problems_json,
+                               'gradient': 'g_t = gradScale[t] · a ⊙ (w − c) in float32, then NaN at each [step, leaf, flat index] of nans; '
+                                           'each case on problems[case.problem or main]',
                                'cases': out})
 
 
