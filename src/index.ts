@@ -29,3 +29,5 @@ export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';
 export * from './interop/index.js';
+// optax schedules (issue #14: polynomial, sgdr, cosineOnecycle, linearOnecycle, joinSchedules, warmupConstant, warmupExponentialDecay, piecewiseInterpolate)
+export * from './scheduleOptax.js';

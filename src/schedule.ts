@@ -1,3 +1,5 @@
+import { cosineOnecycle, joinSchedules, linearOnecycle, piecewiseInterpolate, polynomial, sgdr, warmupConstant, warmupExponentialDecay } from './scheduleOptax.js';
+
 /**
  * Schedules: a hyperparameter as a function of the step count, `(step) => number`.
  * Every hyperparameter in optimix accepts a number or a schedule. Schedules made
@@ -15,9 +17,12 @@ export interface Schedule {
 export interface ScheduleSpec {
   /** The constructor, e.g. `'cosineDecay'`. */
   readonly name: keyof typeof scheduleConstructors;
-  /** Its arguments, in order. */
-  readonly args: readonly (number | readonly number[])[];
+  /** Its arguments, in order (JSON: numbers, arrays, and the options objects of optax's schedules). */
+  readonly args: readonly SpecArg[];
 }
+
+/** One argument of a schedule's spec: plain JSON data. */
+export type SpecArg = number | boolean | string | null | readonly SpecArg[] | { readonly [k: string]: SpecArg };
 
 /** A hyperparameter: a constant or a schedule. */
 export type Hyper = number | Schedule;
@@ -141,6 +146,23 @@ export const scheduleConstructors = {
   cosineIncrease,
   /** See {@link exponentialDecay}. */
   exponentialDecay,
+  // optax's schedules (issue #14), in scheduleOptax.ts
+  /** See {@link polynomial}. */
+  polynomial,
+  /** See {@link joinSchedules}. */
+  joinSchedules,
+  /** See {@link warmupConstant}. */
+  warmupConstant,
+  /** See {@link warmupExponentialDecay}. */
+  warmupExponentialDecay,
+  /** See {@link sgdr}. */
+  sgdr,
+  /** See {@link piecewiseInterpolate}. */
+  piecewiseInterpolate,
+  /** See {@link cosineOnecycle}. */
+  cosineOnecycle,
+  /** See {@link linearOnecycle}. */
+  linearOnecycle,
 };
 
 /** scheduleFromSpec(spec): rebuild a schedule from its spec (see `Schedule.spec`). */

@@ -33,6 +33,26 @@ import {
   type State,
 } from '../src/transform/index.js';
 import * as laws from '../src/laws/index.js';
+// combinators (issue #14)
+import { key as rootKey } from '../src/random.js';
+import { map as mapTree } from '../src/tree.js';
+import {
+  adaptiveGradClip,
+  addNoise,
+  applyEvery,
+  centralize,
+  ema,
+  exceptBiasesAndNorms,
+  freeze,
+  identity,
+  lookahead,
+  namedChain,
+  partition,
+  skipLargeUpdates,
+  stateless,
+  zeroNans,
+  type PartitionState,
+} from '../src/transform/index.js';
 
 await ready({ backend: 'cpu' });
 
@@ -145,6 +165,91 @@ test('masked(mask, t): masked-out leaves pass through untouched and have no stat
     }),
     runs(40),
   );
+});
+
+// ---------------------------------------------------------------------------------------------
+// combinators (issue #14): partition, masked and freeze act per group; every combinator leaks nothing and is deterministic
+
+/** Every combinator of issue #14, as factories (a fresh value per use). */
+const COMBINATORS: ReadonlyArray<readonly [string, () => AnyTransformation]> = [
+  ['partition(adam | sgd+momentum)', () => partition({ a: adam(0.01), b: sgd(0.1, { momentum: 0.9 }) }, (n) => (n === 'p0' ? 'a' : 'b'))],
+  ['chain(sgd, freeze(p1))', () => chain(sgd(0.1, { momentum: 0.9 }), freeze((n) => n === 'p1'))],
+  ['namedChain(clip, adam)', () => namedChain(['clip', clipByGlobalNorm(1)], ['adam', adam(0.01)])],
+  ['lookahead(sgd+momentum, 3, 0.5)', () => lookahead(sgd(0.1, { momentum: 0.9 }), { syncPeriod: 3, slowStepSize: 0.5 })],
+  ['lookahead(adam, 2, 0.3, reset)', () => lookahead(adam(0.01), { syncPeriod: 2, slowStepSize: 0.3, resetState: true })],
+  ['chain(ema(0.9), sgd)', () => chain(ema(0.9), sgd(0.1))],
+  ['chain(zeroNans, sgd+momentum)', () => chain(zeroNans(), sgd(0.1, { momentum: 0.9 }))],
+  ['skipLargeUpdates(sgd+momentum, 50)', () => skipLargeUpdates(sgd(0.1, { momentum: 0.9 }), { maxSquaredNorm: 50 })],
+  ['chain(sgd+momentum, applyEvery(3))', () => chain(sgd(0.1, { momentum: 0.9 }), applyEvery(3))],
+  ['chain(adaptiveGradClip(0.05), sgd)', () => chain(adaptiveGradClip(0.05), sgd(0.1))],
+  ['chain(centralize, sgd+momentum)', () => chain(centralize(), sgd(0.1, { momentum: 0.9 }))],
+  ['chain(addNoise, sgd)', () => chain(addNoise({ eta: 0.01, gamma: 0.55, key: rootKey(7) }), sgd(0.1))],
+  ['adamw with a decay mask', () => adamw(0.01, { weightDecay: 0.1, mask: exceptBiasesAndNorms })],
+];
+
+const zeros = (): AnyTransformation => stateless((u) => mapTree(u, (x) => tf.zerosLike(x)));
+
+test('partition: each label\'s leaves get exactly its own transform run alone, and its state equals that transform\'s own state and names no other leaf', () => {
+  const groups = { a: () => adam(0.01), b: () => sgd(0.1, { momentum: 0.9, weightDecay: 0.05 }), c: () => rmsprop(0.01, { centered: true }) };
+  const stateOf = (s: State, g: string): State => (s as PartitionState).innerStates[g] as State;
+  laws.check(laws.actsPerGroup((groupOf) => partition({ a: groups.a(), b: groups.b(), c: groups.c() }, groupOf), groups, { stateOf }), runs(40));
+  // The same with a tree of labels instead of a function.
+  laws.check(
+    laws.actsPerGroup(
+      (groupOf) => {
+        const labels = Object.fromEntries(['p0', 'p1', 'p2', 'p3'].map((n) => [n, groupOf(n)]));
+        return partition({ a: groups.a(), b: groups.b(), c: groups.c() }, (n) => labels[n]!);
+      },
+      groups,
+      { stateOf },
+    ),
+    runs(20),
+  );
+});
+
+test('masked and freeze act per group too: masked(mask, t) is t on the selected leaves (state included) and identity elsewhere; freeze is zero on the frozen leaves and identity elsewhere', () => {
+  const inner = (): AnyTransformation => adam(0.01);
+  const stateOf = (s: State, g: string): State => (g === 'in' ? (s as { inner: State }).inner : null);
+  laws.check(laws.actsPerGroup((groupOf) => masked((n) => groupOf(n) === 'in', inner()), { in: inner, out: () => identity }, { stateOf }), runs(40));
+  laws.check(laws.actsPerGroup((groupOf) => freeze((n) => groupOf(n) === 'frozen'), { frozen: zeros, free: () => identity }), runs(40));
+  laws.check(laws.actsPerGroup((groupOf) => chain(sgd(0.1, { momentum: 0.9 }), freeze((n) => groupOf(n) === 'frozen')), { frozen: zeros, free: () => sgd(0.1, { momentum: 0.9 }) }), runs(30));
+});
+
+test('actsPerGroup can fail: a global-norm clip before partition couples the groups, and the law finds it', () => {
+  const groups = { a: () => sgd(0.1), b: () => sgd(0.1) };
+  const coupled = laws.actsPerGroup((groupOf) => chain(clipByGlobalNorm(0.01), partition({ a: groups.a(), b: groups.b() }, groupOf)), groups);
+  assert.equal(laws.verify(coupled, { ...runs(40), endOnFailure: true }).ok, false);
+});
+
+test('every combinator: finite in, finite out; update leaves its inputs untouched; bit-identical on the same inputs (transform and optimizer)', () => {
+  for (const [name, make] of COMBINATORS) {
+    assert.doesNotThrow(() => laws.check(laws.preservesFinite(make()), runs(10)), `${name} (finite)`);
+    assert.doesNotThrow(() => laws.check(laws.inputsUntouched(make()), runs(8)), `${name} (inputs)`);
+    assert.doesNotThrow(() => laws.check(laws.deterministic(make()), runs(8)), `${name} (transform)`);
+    assert.doesNotThrow(() => laws.check(laws.deterministic(optimizer(cleanGrad, make())), runs(4)), `${name} (optimizer)`);
+  }
+});
+
+test('every combinator: tf.memory().numTensors is flat over 30 steps, through update and through step', () => {
+  for (const [name, make] of COMBINATORS) {
+    assert.doesNotThrow(() => laws.check(laws.noLeak(make, 30), runs(3)), `${name} (transform)`);
+    assert.doesNotThrow(() => laws.check(laws.noLeak(() => optimizer(cleanGrad, make()), 30), runs(2)), `${name} (optimizer)`);
+  }
+  assert.equal(tf.memory().numTensors, 0);
+});
+
+test('lr = 0 leaves params unchanged through step for the combinators around a rule', () => {
+  const factories: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]> = [
+    ['partition', (lr) => partition({ a: adam(lr), b: sgd(lr, { momentum: 0.9 }) }, (n) => (n === 'p0' ? 'a' : 'b'))],
+    ['lookahead', (lr) => lookahead(sgd(lr, { momentum: 0.9 }), { syncPeriod: 2, slowStepSize: 0.5 })],
+    ['skipLargeUpdates', (lr) => skipLargeUpdates(adam(lr), { maxSquaredNorm: 10 })],
+    ['applyEvery', (lr) => chain(sgd(lr), applyEvery(2))],
+    ['namedChain', (lr) => namedChain(['agc', adaptiveGradClip(0.1)], ['c', centralize()], ['ema', ema(0.9)], ['sgd', sgd(lr)])],
+    ['adamw masked', (lr) => adamw(lr, { weightDecay: 0.1, mask: exceptBiasesAndNorms })],
+    ['addNoise → sgd', (lr) => chain(addNoise({ eta: 0.1, gamma: 0.55, key: rootKey(1) }), sgd(lr, { momentum: 0.9 }))],
+    ['zeroNans → sgd, freeze', (lr) => chain(zeroNans(), sgd(lr, { momentum: 0.9 }), freeze((n) => n === 'p1'))],
+  ];
+  for (const [name, f] of factories) assert.doesNotThrow(() => laws.check(laws.zeroLearningRateIsIdentity(f, { steps: 3 }), runs(10)), name);
 });
 
 // ---------------------------------------------------------------------------------------------

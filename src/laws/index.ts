@@ -56,3 +56,5 @@ export { type ZeroLearningRateOptions, zeroLearningRateIsIdentity } from './zero
 export { neverExceedsNorm } from './neverExceedsNorm.js';
 export { type SkipsNonFiniteOptions, preservesFinite, skipsNonFinite } from './finite.js';
 export { type InputsUntouchedOptions, inputsUntouched } from './inputsUntouched.js';
+// combinators' law (issue #14: partition, masked, freeze)
+export { type ActsPerGroupOptions, actsPerGroup } from './actsPerGroup.js';

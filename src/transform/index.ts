@@ -12,3 +12,17 @@ export { applyIfFinite, allFinite, type ApplyIfFiniteState } from './applyIfFini
 export { accumulate, type AccumulateState } from './accumulate.js';
 export { injectHyperparams, type InjectedState } from './injectHyperparams.js';
 export { sgd, adam, adamw, rmsprop, safe, type SgdOptions, type AdamRuleOptions, type RmspropOptions } from './rules.js';
+// optax combinators (issue #14: partition, freeze, namedChain, lookahead, ema, zeroNans, skipLargeUpdates, applyEvery, adaptiveGradClip, centralize, addNoise)
+export { partition, type ParamLabels, type PartitionState } from './partition.js';
+export { freeze } from './freeze.js';
+export { namedChain } from './namedChain.js';
+export { lookahead, type LookaheadOptions, type LookaheadState } from './lookahead.js';
+export { ema } from './ema.js';
+export { zeroNans } from './zeroNans.js';
+export { skipLargeUpdates, type SkipLargeUpdatesState } from './skipLargeUpdates.js';
+export { applyEvery } from './applyEvery.js';
+export { adaptiveGradClip, type AdaptiveGradClipOptions } from './adaptiveGradClip.js';
+export { centralize } from './centralize.js';
+export { addNoise, type AddNoiseOptions } from './addNoise.js';
+export { exceptBiasesAndNorms } from './addDecayedWeights.js';
+export { type Mask } from './mask.js';

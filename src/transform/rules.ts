@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type { Hyper } from '../schedule.js';
 import { all, bool, hyper, num, orThrow, rules, type Validation } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
+import type { Mask } from './mask.js';
 import { chain } from './chain.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByAdam } from './scaleByAdam.js';
@@ -18,6 +19,8 @@ export interface SgdOptions {
   readonly nesterov?: boolean;
   /** Coupled L2 weight decay (added to the gradient before momentum); default 0. */
   readonly weightDecay?: Hyper;
+  /** Which leaves get weight decay (e.g. `exceptBiasesAndNorms`); default all. */
+  readonly mask?: Mask;
 }
 
 const checkSgd = (lr: Hyper, o: SgdOptions) =>
@@ -30,7 +33,7 @@ const checkSgd = (lr: Hyper, o: SgdOptions) =>
 
 const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
   chain(
-    ...(o.weightDecay !== undefined && o.weightDecay !== 0 ? [addDecayedWeights(o.weightDecay)] : []),
+    ...(o.weightDecay !== undefined && o.weightDecay !== 0 ? [addDecayedWeights(o.weightDecay, o.mask === undefined ? {} : { mask: o.mask })] : []),
     ...(o.momentum !== undefined && o.momentum !== 0 ? [trace({ decay: o.momentum, nesterov: o.nesterov ?? false })] : []),
     scaleByLearningRate(lr),
   );
@@ -69,10 +72,11 @@ export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTra
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 }
 
-/** adamw(lr, { weightDecay = 1e-4, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
-export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}): AnyTransformation {
+/** adamw(lr, { weightDecay = 1e-4, mask, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
+export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options), 'adamw');
-  return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(learningRate));
+  const decay = addDecayedWeights(options.weightDecay ?? 1e-4, options.mask === undefined ? {} : { mask: options.mask });
+  return chain(scaleByAdam(options), decay, scaleByLearningRate(learningRate));
 }
 
 /** Options of `rmsprop`. */
