@@ -22,6 +22,7 @@ const RUNS = [
   { file: 'quickstart.ts' },
   { file: 'compose-custom-optimizer.ts' },
   { file: 'custom-source.ts' },
+  { file: 'custom-perturbation.ts' },
   { file: 'schedules.ts' },
   { file: 'keys-and-ownership.ts' },
   { file: 'sam-vs-rwp.ts' },

@@ -29,3 +29,24 @@ export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';
 export * from './interop/index.js';
+// Open algebra (issue #16): define your own gradient sources and perturbations; the cost model; the presets since SAM.
+export { defineSource, definePerturbation, type SourceSpec, type PerturbationSpec } from './source/define.js';
+export { cost } from './source/cost.js';
+export { perturb } from './source/perturbed.js';
+export { combine } from './source/mix.js';
+export { registry, UnknownKindError, type Registry, type Registered } from './registry.js';
+export type {
+  SourceNode,
+  NodeContext,
+  SampleContext,
+  Resolver,
+  Describer,
+  PerturbationDescriber,
+  Cost,
+  NodeCost,
+  PerturbationCost,
+  CostContext,
+  Branches,
+  SourceDefinition,
+  PerturbationDefinition,
+} from './source/node.js';
