@@ -50,3 +50,4 @@ export type {
   SourceDefinition,
   PerturbationDefinition,
 } from './source/node.js';
+export { sampa, type Sampa, type SampaOptions } from './source/methods/sampa.js';

@@ -111,8 +111,9 @@ function upcoming(opt: Optimizer, params: Tree, state: OptimizerState, path: str
 
 const drawKey = (d: NormalDraw): string => `${d.seed}:${d.shape.join('x')}`;
 
+/** stateFor(state, path): the source state a node at `path` may read: its own, its descendants' and its ancestors' (SAMPa's branches read their parent's). */
 const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
-  Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
+  Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`)).map(([p, t]) => [p, treeToWire(t)]));
 
 type OkReply = (EvalReply & { ok: true }) | MemoryReply;
 

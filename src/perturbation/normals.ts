@@ -36,8 +36,8 @@ export function sourceDraws(node: SourceNode, stepKey: Key, params: Readonly<Rec
   const def = sources.get(node.kind, 'sourceDraws');
   const rec = node as unknown as Record<string, SourceNode>;
   return [
-    ...(def.perturbations ?? []).flatMap((f) => noiseDraws(rec[f] as ResolvedPerturbation, stepKey, params)),
-    ...(def.sources ?? []).flatMap((f) => sourceDraws(rec[f] as SourceNode, stepKey, params)),
+    ...(def.perturbations ?? []).flatMap((f) => (rec[f] === undefined ? [] : noiseDraws(rec[f] as ResolvedPerturbation, stepKey, params))),
+    ...(def.sources ?? []).flatMap((f) => (rec[f] === undefined ? [] : sourceDraws(rec[f] as SourceNode, stepKey, params))),
   ];
 }
 

@@ -5,3 +5,4 @@ import './mix.js';
 import '../perturbation/filterNoise.js';
 import '../perturbation/adaptiveFilterNoise.js';
 import '../perturbation/adversarial.js';
+import './methods/sampa.js';

@@ -9,7 +9,7 @@ const sub = (i: number): string => String.fromCharCode(0x2081 + i);
 function countPerturbations(s: SourceNode): number {
   const def = sourceDef(s, 'describe');
   const rec = s as unknown as Record<string, SourceNode>;
-  return (def.perturbations?.length ?? 0) + (def.sources ?? []).reduce((n, f) => n + countPerturbations(rec[f] as SourceNode), 0);
+  return (def.perturbations ?? []).filter((f) => rec[f] !== undefined).length + (def.sources ?? []).reduce((n, f) => n + (rec[f] === undefined ? 0 : countPerturbations(rec[f] as SourceNode)), 0);
 }
 
 /**

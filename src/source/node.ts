@@ -97,6 +97,8 @@ export interface Branches {
 /** Instantiates a node for one step: hyperparameters at the step, masks as names, children resolved. */
 export interface Resolver {
   readonly step: number;
+  /** The node's path (sources; '' for perturbations). */
+  readonly path: string;
   readonly params: Readonly<Record<string, { readonly shape: readonly number[]; readonly rank: number }>>;
   /** hyper(where, name, h, rule): h at this step, checked against rule (a schedule that leaves its range fails here, naming it). */
   readonly hyper: (where: string, name: string, h: Hyper, rule: Rule) => number;

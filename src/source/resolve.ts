@@ -26,6 +26,7 @@ const resolver = (node: SourceNode, step: number, params: Shapes, path: string):
   const rec = node as unknown as Record<string, unknown>;
   return {
     step,
+    path,
     params,
     hyper: (where: string, name: string, h: Hyper, rule: Rule) => checkValue(where, name, valueAt(h, step), rule, step),
     names: (mask: unknown) => selectNames(mask as LeafMask | undefined, params),

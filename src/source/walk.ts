@@ -25,9 +25,10 @@ export function nodeDef(node: SourceNode, where: string): NodeDefinition {
 export const perturbationPath = (def: { readonly stateful?: boolean; readonly perturbations?: readonly string[] }, path: string, field: string): string =>
   def.stateful !== true && (def.perturbations?.length ?? 0) === 1 ? path : `${path}.${field}`;
 
-/** childSources(node): a source's child sources with their fields (resolved or not). */
+/** childSources(node): a source's child sources with their fields (resolved or not; a child only its resolved form has is left out before). */
 export function childSources<T extends SourceNode>(node: T, where = 'walk'): Array<readonly [string, T]> {
-  return (sourceDef(node, where).sources ?? []).map((f) => [f, (node as unknown as Record<string, T>)[f] as T] as const);
+  const rec = node as unknown as Record<string, T | undefined>;
+  return (sourceDef(node, where).sources ?? []).flatMap((f) => (rec[f] === undefined ? [] : [[f, rec[f] as T] as const]));
 }
 
 /** resolvedChildren(node): a resolved source's children (for interpreters that walk it). */
@@ -42,7 +43,7 @@ export function statefulPaths(source: SourceNode, path = 'g'): string[] {
     const d = perturbationDef(p, 'statefulPaths');
     return [...(d.stateful === true ? [at] : []), ...(d.perturbations ?? []).flatMap((f) => perturbationPaths((p as unknown as Record<string, SourceNode>)[f] as SourceNode, `${at}.${f}`))];
   };
-  for (const f of def.perturbations ?? []) out.push(...perturbationPaths(rec[f] as SourceNode, perturbationPath(def, path, f)));
+  for (const f of def.perturbations ?? []) if (rec[f] !== undefined) out.push(...perturbationPaths(rec[f] as SourceNode, perturbationPath(def, path, f)));
   for (const [f, c] of childSources(source)) out.push(...statefulPaths(c, `${path}.${f}`));
   return out;
 }
@@ -55,6 +56,6 @@ export function modulesOf(node: SourceNode, out = new Set<string>()): Set<string
   const { def } = nodeDef(node, 'modulesOf');
   if (def.module !== undefined) out.add(def.module);
   const rec = node as unknown as Record<string, unknown>;
-  for (const f of [...((def as { sources?: readonly string[] }).sources ?? []), ...(def.perturbations ?? [])]) modulesOf(rec[f] as SourceNode, out);
+  for (const f of [...((def as { sources?: readonly string[] }).sources ?? []), ...(def.perturbations ?? [])]) if (rec[f] !== undefined) modulesOf(rec[f] as SourceNode, out);
   return out;
 }
