@@ -51,3 +51,5 @@ export type {
   PerturbationDefinition,
 } from './source/node.js';
 export { sampa, type Sampa, type SampaOptions } from './source/methods/sampa.js';
+export { subtractOrthogonal, orthogonalPart, type SubtractOrthogonal } from './source/subtractOrthogonal.js';
+export { gsam, type GsamOptions } from './source/methods/gsam.js';

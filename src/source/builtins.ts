@@ -6,3 +6,4 @@ import '../perturbation/filterNoise.js';
 import '../perturbation/adaptiveFilterNoise.js';
 import '../perturbation/adversarial.js';
 import './methods/sampa.js';
+import './subtractOrthogonal.js';
