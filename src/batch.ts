@@ -24,3 +24,17 @@ export function splitBatch(batch: Batch): readonly [Batch, Batch] {
   }
   return [first, second];
 }
+
+/** splitBatchN(B, n): n consecutive slices of B, sizes differing by at most one (the first ones larger). Needs n ≤ |B|. */
+export function splitBatchN(batch: Batch, n: number): Batch[] {
+  const size = batchSize(batch);
+  if (!Number.isInteger(n) || n < 1 || n > size) throw new RangeError(`splitting the batch into ${n} micro-batches needs an integer 1 ≤ n ≤ the batch size ${size}`);
+  const out: Batch[] = [];
+  let start = 0;
+  for (let k = 0; k < n; k++) {
+    const len = Math.floor(size / n) + (k < size % n ? 1 : 0);
+    out.push(Object.fromEntries(Object.entries(batch).map(([name, t]) => [name, tf.slice(t, start, len)])));
+    start += len;
+  }
+  return out;
+}

@@ -53,3 +53,8 @@ export type {
 export { sampa, type Sampa, type SampaOptions } from './source/methods/sampa.js';
 export { subtractOrthogonal, orthogonalPart, type SubtractOrthogonal } from './source/subtractOrthogonal.js';
 export { gsam, type GsamOptions } from './source/methods/gsam.js';
+export { nested, type Nested } from './perturbation/nested.js';
+export { microBatches, type MicroBatches } from './source/microBatches.js';
+export { splitBatchN } from './batch.js';
+export { rsam, type RsamOptions } from './source/methods/rsam.js';
+export { mSharpnessSam, type MSharpnessSamOptions } from './source/methods/mSharpnessSam.js';

@@ -7,3 +7,5 @@ import '../perturbation/adaptiveFilterNoise.js';
 import '../perturbation/adversarial.js';
 import './methods/sampa.js';
 import './subtractOrthogonal.js';
+import './microBatches.js';
+import '../perturbation/nested.js';
