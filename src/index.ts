@@ -58,3 +58,8 @@ export { microBatches, type MicroBatches } from './source/microBatches.js';
 export { splitBatchN } from './batch.js';
 export { rsam, type RsamOptions } from './source/methods/rsam.js';
 export { mSharpnessSam, type MSharpnessSamOptions } from './source/methods/mSharpnessSam.js';
+export { momentumAscent, type MomentumAscent } from './perturbation/momentumAscent.js';
+export { friendlyAdversarial, type FriendlyAdversarial } from './perturbation/friendlyAdversarial.js';
+export { lookSam, type LookSam, type LookSamOptions } from './source/methods/lookSam.js';
+export { momentumSam, type MomentumSamOptions } from './source/methods/momentumSam.js';
+export { fsam, type FsamOptions } from './source/methods/fsam.js';

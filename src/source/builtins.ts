@@ -9,3 +9,6 @@ import './methods/sampa.js';
 import './subtractOrthogonal.js';
 import './microBatches.js';
 import '../perturbation/nested.js';
+import '../perturbation/momentumAscent.js';
+import '../perturbation/friendlyAdversarial.js';
+import './methods/lookSam.js';

@@ -152,7 +152,7 @@ export interface SampleContext {
   readonly key: Key;
   /** normal(name): N(0, 1) shaped like params[name], seeded by (key, name): the same draw under every interpreter. */
   readonly normal: (name: string) => tf.Tensor;
-  /** gradient(): ∇L(params; B) — one gradient evaluation (shared with a clean branch at w). */
+  /** gradient(): ∇L(params; B) — one gradient evaluation (shared with a clean branch at w; asked again, the same tensors). */
   readonly gradient: () => Tree;
   /** The perturbation's state (its `init`, then its `update`s), or undefined if it keeps none. */
   readonly state: Tree | undefined;
@@ -210,8 +210,8 @@ export interface PerturbationDefinition<P extends SourceNode = any, R extends Re
   readonly sample: (p: R, s: SampleContext) => Tree;
   /** Keeps state across steps: a tree shaped like the params, zeros at first (ARWP's F), updated by `update`. */
   readonly stateful?: boolean;
-  /** update(p, state, grads, params): the new state after the perturbed gradient `grads` was taken. */
-  readonly update?: (p: R, state: Tree, grads: Tree, params: Tree) => Tree;
+  /** update(p, state, grads, params, gradient): the new state after the perturbed gradient `grads` was taken (`gradient`: ∇L at params, if sample asked for it). */
+  readonly update?: (p: R, state: Tree, grads: Tree, params: Tree, gradient: Tree | undefined) => Tree;
   /** draws(p): the leaves whose normals `sample` draws (so they can be drawn ahead of the step); default none. */
   readonly draws?: (p: R) => readonly string[];
   /** cost(p, child): the gradients it takes itself; default none. */

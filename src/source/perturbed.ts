@@ -29,6 +29,7 @@ function sampleAt(p: ResolvedPerturbation, path: string, at: Tree, w: Tree, batc
   const normals = ctx.normals ?? drawNormals;
   const state = def.stateful === true ? ctx.state[path] : undefined;
   if (def.stateful === true && state === undefined) throw new Error(`internal: no state for the ${p.kind} perturbation at ${path}`);
+  let taken: Tree | undefined; // ∇L at `at`, once sample asked for it
   const s: SampleContext = {
     params: at,
     batch,
@@ -36,14 +37,17 @@ function sampleAt(p: ResolvedPerturbation, path: string, at: Tree, w: Tree, batc
     normals,
     normal: (name) => normals(normalSeed(key, name), (at[name] as tf.Tensor).shape),
     gradient: () => {
+      if (taken !== undefined) return taken;
       if (at === w) {
         const e = ctx.clean(w, batch);
         sampling.evals += e.gradEvals;
         sampling.clean = e;
-        return e.grads;
+        taken = e.grads;
+      } else {
+        sampling.evals++;
+        taken = ctx.gradient(at, batch).grads;
       }
-      sampling.evals++;
-      return ctx.gradient(at, batch).grads;
+      return taken;
     },
     state,
     sample: (field, point) => sampleAt(p[field] as ResolvedPerturbation, `${path}.${field}`, point, w, batch, ctx, sampling),
@@ -51,7 +55,7 @@ function sampleAt(p: ResolvedPerturbation, path: string, at: Tree, w: Tree, batc
   const eps = def.sample(p, s);
   if (def.update !== undefined && state !== undefined) {
     const update = def.update;
-    sampling.updates.push((grads) => [path, update(p, state, grads, at)]);
+    sampling.updates.push((grads) => [path, update(p, state, grads, at, taken)]);
   }
   return eps;
 }

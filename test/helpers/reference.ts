@@ -26,11 +26,19 @@ export const norm = (a: Tree): tf.Scalar => tf.tidy(() => tf.sqrt(tf.addN(Object
 export const dot = (a: Tree, b: Tree): tf.Scalar => tf.tidy(() => tf.addN(Object.keys(a).map((n) => tf.sum(tf.mul(a[n] as tf.Tensor, b[n] as tf.Tensor)))) as tf.Scalar);
 
 /**
- * parity(source, reference, …): optimix with plain SGD(lr) against `reference(w, t, batch) → the method's gradient` (the
- * caller frees what it makes but the returned tree), `steps` steps on the given batches; every step's params within rtol.
+ * parity(source, reference, …): optimix with SGD(lr) (heavy-ball momentum if given) against `reference(w, t, batch) → the
+ * step's direction d, w ← w − lr·d` (the caller frees what it makes but the returned tree), `steps` steps on the given
+ * batches; every step's params within rtol.
  */
-export function parity(source: GradientSource, reference: (w: Tree, t: number, batch: Batch) => Tree, loss: LossFn, params: Tree, batches: readonly Batch[], { lr = 0.05, steps = 20, rtol = 1e-5 } = {}): number {
-  const opt = optimizer(source, sgd(lr));
+export function parity(
+  source: GradientSource,
+  reference: (w: Tree, t: number, batch: Batch) => Tree,
+  loss: LossFn,
+  params: Tree,
+  batches: readonly Batch[],
+  { lr = 0.05, steps = 20, rtol = 1e-5, momentum = 0 }: { lr?: number; steps?: number; rtol?: number; momentum?: number } = {},
+): number {
+  const opt = optimizer(source, sgd(lr, momentum === 0 ? {} : { momentum }));
   let state = opt.init(params);
   let w = params;
   let ref = params;
