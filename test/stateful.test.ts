@@ -125,7 +125,7 @@ test('fsam laws: σ = 0 is SAM bit for bit; ρ = 0 the clean gradient; 2 gradien
   laws.check(laws.reducesToClean(fsam({ ρ: 0 })), { numRuns: 10, seed: 1 });
   assert.deepEqual(cost(fsam()), { gradients: 2, depth: 2 });
   const s = fsam();
-  assert.equal(describe(s), '∇L(w+ε), ε = 0.05·d/‖d‖, d = ∇L(w) − 1·m, m ← 0.9·m + (1−λ)·∇L(w)');
+  assert.equal(describe(s), '∇L(w+ε), ε = 0.05·d/‖d‖, d = ∇L(w) − 1·m, m ← 0.9·m + 0.1·∇L(w)');
   assert.ok(equals(fromJSON(JSON.parse(JSON.stringify(toJSON(s)))), s));
   assert.throws(() => fsam({ lambda: 1 }), /λ \(lambda\) must be in \[0, 1\), got 1/);
   assert.throws(() => fsam({ sigma: -1 }), /σ \(sigma\) must be ≥ 0, got -1/);

@@ -33,7 +33,9 @@ definePerturbation<FriendlyAdversarial, Resolved>({
   }),
   describe: (p, d) => {
     const g = `∇L(${d.from})`;
-    return `${d.eps} = ${d.hyper(p.rho, 'ρ')}·d/‖d‖, d = ${g} − ${d.hyper(p.sigma, 'σ')}·m, m ← ${d.hyper(p.lambda, 'λ')}·m + (1−λ)·${g}`;
+    const l = d.hyper(p.lambda, 'λ');
+    const rest = typeof p.lambda === 'number' ? d.num(1 - p.lambda) : `(1−${l})`;
+    return `${d.eps} = ${d.hyper(p.rho, 'ρ')}·d/‖d‖, d = ${g} − ${d.hyper(p.sigma, 'σ')}·m, m ← ${l}·m + ${rest}·${g}`;
   },
   sample: (p, s) => {
     const g = s.gradient();
