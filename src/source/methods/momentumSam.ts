@@ -18,7 +18,7 @@ export interface MomentumSamOptions {
 /**
  * momentumSam({ ρ = 0.3, μ = 0.9 }) = perturbedGrad(momentumAscent(ρ, μ)): momentum-SAM, one gradient per step taken at
  * w − ρ·v/‖v‖, v ← μ·v + ∇L(w − ρ·v/‖v‖) the momentum of these gradients — as sgd(lr, { momentum: μ }) keeps it
- * (Becker et al. 2024, TMLR, "Momentum-SAM: Sharpness Aware Minimization without Computational Overhead"; ρ from the authors' code).
+ * (Becker et al. 2024, "Momentum-SAM: Sharpness Aware Minimization without Computational Overhead"; ρ from the authors' code).
  */
 export function momentumSam(options: MomentumSamOptions = {}): PerturbedGrad {
   const rho = alias<Hyper>('momentumSam', options, 'rho', 'ρ', 0.3);
