@@ -20,6 +20,7 @@ import {
   mix,
   mRwp,
   optimizer,
+  parallel,
   perturbedGrad,
   ready,
   registry,
@@ -28,7 +29,9 @@ import {
   sgd,
   step,
   toJSON,
+  train,
   UnknownKindError,
+  WorkerError,
   type ResolvedPerturbation,
   type ResolvedSource,
   type SourceNode,
@@ -39,35 +42,8 @@ before(async () => {
   await ready();
 });
 
-// A user's perturbation: ε = σ·sign(w) (deterministic), and a user's source: c·∇ of its child.
-interface SignShift extends SourceNode {
-  readonly kind: 'test.signShift';
-  readonly sigma: number;
-}
-const signShift = definePerturbation<SignShift, ResolvedPerturbation & { sigma: number; names: string[] }>({
-  kind: 'test.signShift',
-  module: import.meta.url,
-  validate: ({ sigma }) => (typeof sigma === 'number' && sigma >= 0 ? [] : [`σ (sigma) must be ≥ 0, got ${String(sigma)}`]),
-  describe: (p, d) => `${d.eps} = ${d.num(p.sigma)}·sign(w)`,
-  sample: (p, s) => Object.fromEntries(p.names.map((n) => [n, tf.mul(tf.sign(s.params[n] as tf.Tensor), p.sigma)])),
-});
-interface Scaled extends SourceNode {
-  readonly kind: 'test.scaled';
-  readonly of: SourceNode;
-  readonly c: number;
-}
-const scaled = defineSource<Scaled, ResolvedSource & { of: ResolvedSource; c: number }>({
-  kind: 'test.scaled',
-  module: import.meta.url,
-  sources: ['of'],
-  validate: ({ c }) => (typeof c === 'number' && Number.isFinite(c) ? [] : [`c must be a finite number, got ${String(c)}`]),
-  describe: (s, d) => `${d.num(s.c)}·(${d.source(s.of)})`,
-  evaluate: (s, params, batch, ctx) => {
-    const e = ctx.evaluate(s.of, params, batch);
-    return { ...e, grads: Object.fromEntries(Object.entries(e.grads).map(([n, g]) => [n, tf.mul(g, s.c)])) };
-  },
-  cost: (s, c) => c.source(s.of),
-});
+import { scaled, signShift, unimportable } from './fixtures/kinds.js';
+import { loss as fixtureLoss } from './fixtures/regressionModel.js';
 
 test('a user-defined perturbation and source: validated, described, serialized, compared, costed, run', () => {
   const { params, batch, loss } = regression(11);
@@ -75,7 +51,7 @@ test('a user-defined perturbation and source: validated, described, serialized, 
   assert.equal(describe(source), '0.5·(∇L(w+ε)), ε = 0.1·sign(w)');
   assert.equal(describe(source, { cost: true }), '0.5·(∇L(w+ε)), ε = 0.1·sign(w)  [1 gradient, depth 1]');
   const json = JSON.parse(JSON.stringify(toJSON(source)));
-  assert.equal(json.module, import.meta.url);
+  assert.equal(json.module, new URL('./fixtures/kinds.ts', import.meta.url).href);
   assert.ok(equals(fromJSON(json), source));
   assert.ok(!equals(source, scaled({ of: perturbedGrad(signShift({ sigma: 0.2 })), c: 0.5 })));
   assert.throws(() => signShift({ sigma: -1 }), /test\.signShift: invalid hyperparameters:\n {2}- σ \(sigma\) must be ≥ 0, got -1/);
@@ -157,4 +133,25 @@ test('a user-defined perturbation is keyed for noise like the built-ins: same ke
   assert.ok(bitsEqual(a.grads, b.grads));
   assert.ok(!bitsEqual(a.grads, c.grads));
   disposeTree([params, batch, a.grads, b.grads, c.grads]);
+});
+
+test('both interpreters run user-defined kinds, bit for bit; a worker that cannot import the defining module says so', async () => {
+  const { params, batch } = regression(14);
+  const model = { module: new URL('./fixtures/regressionModel.ts', import.meta.url).href, export: 'loss' };
+  const workers = parallel({ workers: 1, model });
+  try {
+    const source = mix(scaled({ of: perturbedGrad(signShift({ sigma: 0.1 })), c: 2 }), perturbedGrad(signShift({ sigma: 0.2 })), 0.5);
+    const opt = optimizer(source, sgd(0.05));
+    const a = await train(opt, fixtureLoss, params, [batch], { epochs: 4, key: key(2) });
+    const b = await train(opt, fixtureLoss, params, [batch], { epochs: 4, key: key(2), interpreter: workers });
+    assert.ok(bitsEqual(a.params, b.params));
+    disposeTree([a.params, a.state, b.params, b.state]);
+    const bad = optimizer(mix(perturbedGrad(signShift({ sigma: 0.1 })), perturbedGrad(unimportable({})), 0.5), sgd(0.05));
+    const s0 = bad.init(params);
+    await assert.rejects(async () => workers.step(bad, fixtureLoss, params, batch, s0), (e: Error) => e instanceof WorkerError && /could not import file:\/\/\/nonexistent\/optimix-test-kind\.js/.test(e.message));
+    disposeTree(s0);
+  } finally {
+    await workers.close();
+    disposeTree([params, batch]);
+  }
 });

@@ -128,9 +128,15 @@ function drawAhead(wanted: readonly NormalDraw[]): void {
   }
 }
 
-// The defining modules imported so far (a kind registers itself when its module is imported).
-const imported = new Map<string, Promise<unknown>>();
-const toImport = (req: EvalRequest | MemoryRequest): string[] => ('modules' in req && req.modules !== undefined ? req.modules.filter((m) => !imported.has(m)) : []);
+// The defining modules imported (a kind registers itself when its module is imported), and the imports under way.
+const loaded = new Set<string>();
+const loading = new Map<string, Promise<void>>();
+const toImport = (req: EvalRequest | MemoryRequest): string[] => ('modules' in req && req.modules !== undefined ? req.modules.filter((m) => !loaded.has(m)) : []);
+const load = (m: string): Promise<void> => {
+  const p = loading.get(m) ?? import(m).then(() => void loaded.add(m));
+  loading.set(m, p);
+  return p;
+};
 
 /** serve(loss, req): answer it, then poll for the next request for up to `spin` ms (a loop, not recursion), then sleep. */
 function serve(loss: LossFn, first: EvalRequest | MemoryRequest): void {
@@ -140,11 +146,10 @@ function serve(loss: LossFn, first: EvalRequest | MemoryRequest): void {
     if (missing.length > 0) {
       // Import the node's defining modules first; an import that fails is reported as this request's error.
       const waiting: EvalRequest | MemoryRequest = req;
-      for (const m of missing) imported.set(m, import(m));
-      void Promise.all(missing.map((m) => imported.get(m))).then(
+      void Promise.all(missing.map(load)).then(
         () => serve(loss, waiting),
         (e: unknown) => {
-          for (const m of missing) imported.delete(m);
+          for (const m of missing) loading.delete(m);
           port.postMessage({ id: waiting.id, ok: false, error: `could not import ${missing.join(', ')}: ${e instanceof Error ? e.message : String(e)}`, name: 'ImportError' } satisfies EvalReply);
         },
       );
