@@ -35,7 +35,7 @@ export const multiplicativeNoise = definePerturbation<MultiplicativeNoise, Resol
 if (isMainThread) await main(); // a worker imports this file for the definition only
 
 async function main(): Promise<void> {
-  const { cleanGrad, cost, describe, disposeTree, equals, fromJSON, key, mix, optimizer, parallel, perturbedGrad, ready, sgd, toJSON, train } = await import('../src/index.js');
+  const { cleanGrad, cost, describe, disposeTree, equals, fromJSON, key, mix, optimizer, parallel, perturbedGrad, ready, sgd, toJSON, train } = await import('optimix');
   const { checks, loss, sameBits, toyData, toyParams } = await import('./toy-problem.js');
   await ready();
   const { failures, expect } = checks();

@@ -53,8 +53,8 @@ import {
 import { evaluate } from '../src/interpret/evaluate.js';
 import { valueAndGrad } from '../src/interpret/valueAndGrad.js';
 import { finish, keepResult, prepare } from '../src/optimizer.js';
-import { sampleAdaptiveFilterNoise } from '../src/perturbation/adaptiveFilterNoise.js';
-import { sampleAdversarial } from '../src/perturbation/adversarial.js';
+import { sampleAdaptiveFilterNoise, type ResolvedAdaptiveFilterNoise } from '../src/perturbation/adaptiveFilterNoise.js';
+import { sampleAdversarial, type ResolvedAdversarial } from '../src/perturbation/adversarial.js';
 import { filterStd, sampleFilterNoise } from '../src/perturbation/filterNoise.js';
 import type { Normals } from '../src/perturbation/normals.js';
 import { globalNorm } from '../src/tree.js';
@@ -234,7 +234,7 @@ function adversarialStep(source: GradientSource, eta: number | undefined): Recor
   const w0 = W([4, 1.5]);
   const b = zero();
   const g = gradientOf(cleanGrad, loss, w0, b).grads;
-  const used = resolve(source, 0, w0);
+  const used = resolve(source, 0, w0) as unknown as { kind: string; perturbation: ResolvedAdversarial };
   assert.ok(used.kind === 'perturbed' && used.perturbation.kind === 'adversarial');
   const eps = sampleAdversarial(w0, g, used.perturbation);
   const gp = gradientOf(source, loss, w0, b).grads;
@@ -302,7 +302,7 @@ test('arwp.md: two ARWP steps (σ = 0.01, inc = 15, T = 2, η = 1, β = 0.9) wit
     let state = opt.init(params);
     const out: Record<string, number[]> = {};
     zs.forEach((z, t) => {
-      const used = resolve(source, t, params);
+      const used = resolve(source, t, params) as unknown as { kind: string; perturbation: ResolvedAdaptiveFilterNoise };
       assert.ok(used.kind === 'perturbed' && used.perturbation.kind === 'adaptiveFilterNoise');
       const p = used.perturbation;
       const F = Object.values(state.source)[0]!;
@@ -406,7 +406,8 @@ test('m-arwp.md: two m-ARWP steps (σ = 0.01, λ = 0.5, η = 1, β = 0.9) on the
     let state = opt.init(params);
     const out: Record<string, number[]> = {};
     zs.forEach((z, t) => {
-      const used = resolve(source, t, params);
+      // Source nodes are an open type (registered kinds): read the mix's noisy branch through its known shape.
+      const used = resolve(source, t, params) as unknown as { kind: string; b: { kind: string; perturbation: ResolvedAdaptiveFilterNoise } };
       assert.ok(used.kind === 'mix' && used.b.kind === 'perturbed' && used.b.perturbation.kind === 'adaptiveFilterNoise');
       const p = used.b.perturbation;
       const F = Object.values(state.source)[0]!;
