@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { markReady } from './readiness.js';
 
 /** The tfjs backends optimix runs on: `wasm` (default, SIMD build) or `cpu` (fallback). */
 export type BackendName = 'wasm' | 'cpu';
@@ -64,5 +65,6 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   for (const l of process.listeners('uncaughtException')) if (!handlersBefore.has(l)) process.removeListener('uncaughtException', l);
   for (const l of process.listeners('unhandledRejection')) if (!handlersBefore.has(l)) process.removeListener('unhandledRejection', l);
   for (const install of kernelInstallers) install(chosen);
+  markReady();
   return chosen;
 }

@@ -30,6 +30,22 @@ export class StructureError extends OptimixError {
   }
 }
 
+/** An optimizer state that does not fit the optimizer or the parameters (another rule's state, a disposed one, other names); a StructureError. */
+export class StateError extends StructureError {
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems);
+    this.message = `${where}: the state does not fit this optimizer and these parameters (pass the state from opt.init(params) or the previous step):\n  - ${problems.join('\n  - ')}`;
+  }
+}
+
+/** A batch that is not one batch of live tensors with one row per example; a StructureError. */
+export class BatchError extends StructureError {
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems);
+    this.message = `${where}: invalid batch:\n  - ${problems.join('\n  - ')}`;
+  }
+}
+
 /** NaN or ±Inf met where the caller did not ask for `applyIfFinite`. */
 export class NonFiniteError extends OptimixError {}
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { StructureError } from './errors.js';
+import { BatchError, StructureError } from './errors.js';
 import type { Tree } from './tree.js';
 
 /** structureProblems(params, tree, what): every difference in names and shapes between a tree and the parameters. */
@@ -37,4 +37,21 @@ export function checkParams(where: string, params: unknown): asserts params is T
     else if (x.dtype !== 'float32') problems.push(`params['${n}'] has dtype ${x.dtype}; parameters must be float32`);
   }
   if (problems.length > 0) throw new StructureError(where, problems);
+}
+
+/** checkBatch(where, batch): one batch — a named tree of live tensors whose rank ≥ 1 leaves share their first (example) axis. */
+export function checkBatch(where: string, batch: unknown): void {
+  const got = Array.isArray(batch) ? 'an array (a list of batches? step takes one batch; train takes an iterable of them)' : String(batch);
+  if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new BatchError(where, [`batch must be one batch, a named tree of tensors such as { x, y }, got ${got}`]);
+  const problems: string[] = [];
+  const rows: Array<[string, number]> = [];
+  for (const [n, x] of Object.entries(batch as Record<string, unknown>)) {
+    if (!(x instanceof tf.Tensor)) problems.push(`batch['${n}'] is not a tensor`);
+    else if (x.isDisposed) problems.push(`batch['${n}'] is a disposed tensor (a batch train was given as a function of the epoch is disposed after its step)`);
+    else if (x.rank >= 1) rows.push([n, x.shape[0] as number]);
+  }
+  if (rows.some(([, r]) => r !== rows[0]![1])) {
+    problems.push(`the batch's tensors have different numbers of examples (first axis): ${rows.map(([n, r]) => `${n}: ${r}`).join(', ')}; x and y must have one row per example`);
+  }
+  if (problems.length > 0) throw new BatchError(where, problems);
 }

@@ -6,6 +6,7 @@ import type { Tree } from '../tree.js';
 /** checkLoss(y): y must be a float32 scalar tensor; otherwise a LossError saying what came back. */
 export function checkLoss(y: unknown): tf.Scalar {
   if (!(y instanceof tf.Tensor)) throw new LossError(`loss(params, batch) must return a scalar tensor, got ${typeof y}`);
+  if (y.isDisposed) throw new LossError('loss(params, batch) returned a disposed tensor; return the loss undisposed (tf.tidy(() => …) keeps the value it returns)');
   if (y.rank !== 0) throw new LossError(`loss(params, batch) must return a scalar (rank-0) tensor, got shape [${y.shape.join(', ')}]; reduce it, e.g. with tf.mean`);
   if (y.dtype !== 'float32') throw new LossError(`loss(params, batch) must return a float32 scalar, got dtype ${y.dtype}`);
   return y as tf.Scalar;

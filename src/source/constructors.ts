@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, hyper, ok, orThrow, problem, rules, type Validation } from '../validate.js';
+import { all, hyper, knownKeys, ok, orThrow, problem, rules, type Validation } from '../validate.js';
 import type { BatchMode, CleanGrad, GradientSource, Mix, Perturbation, PerturbedGrad } from './types.js';
 
 const SOURCES = new Set(['clean', 'perturbed', 'mix']);
@@ -25,6 +25,7 @@ export function mix(a: GradientSource, b: GradientSource, lambda: Hyper = 0.5, o
   const batch = options.batch ?? 'same';
   orThrow(
     all({
+      options: knownKeys(options, ['batch']),
       a: checkSource('a', a),
       b: checkSource('b', b),
       lambda: hyper('λ (lambda)', lambda, rules.unit),

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Hyper } from '../schedule.js';
-import { all, bool, hyper, num, orThrow, rules, type Validation } from '../validate.js';
+import { all, bool, hyper, knownKeys, num, orThrow, rules, type Validation } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { scaleByLearningRate } from './scale.js';
@@ -22,6 +22,7 @@ export interface SgdOptions {
 
 const checkSgd = (lr: Hyper, o: SgdOptions) =>
   all({
+    options: knownKeys(o, ['momentum', 'nesterov', 'weightDecay']),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     nesterov: bool('nesterov', o.nesterov ?? false),
@@ -54,8 +55,9 @@ export interface AdamRuleOptions {
   readonly eps?: number;
 }
 
-const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
+const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }, withDecay: boolean) =>
   all({
+    options: knownKeys(o, ['b1', 'b2', 'eps', ...(withDecay ? ['weightDecay'] : [])]),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     b1: num('b1', o.b1 ?? 0.9, rules.unitOpen),
     b2: num('b2', o.b2 ?? 0.999, rules.unitOpen),
@@ -65,13 +67,13 @@ const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
 
 /** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
 export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
-  orThrow(checkAdam(learningRate, options), 'adam');
+  orThrow(checkAdam(learningRate, options, false), 'adam');
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
 }
 
 /** adamw(lr, { weightDecay = 1e-4, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
 export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}): AnyTransformation {
-  orThrow(checkAdam(learningRate, options), 'adamw');
+  orThrow(checkAdam(learningRate, options, true), 'adamw');
   return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(learningRate));
 }
 
@@ -91,6 +93,7 @@ export interface RmspropOptions {
 
 const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
   all({
+    options: knownKeys(o, ['decay', 'eps', 'momentum', 'centered', 'epsilonInSqrt']),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     decay: num('decay', o.decay ?? 0.9, rules.unitOpen),
     eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
@@ -113,9 +116,9 @@ export const safe = {
   /** `sgd`, returning Left(problems) instead of throwing. */
   sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
   /** `adam`, returning Left(problems) instead of throwing. */
-  adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o), () => adam(lr, o)),
+  adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o, false), () => adam(lr, o)),
   /** `adamw`, returning Left(problems) instead of throwing. */
-  adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o), () => adamw(lr, o)),
+  adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o, true), () => adamw(lr, o)),
   /** `rmsprop`, returning Left(problems) instead of throwing. */
   rmsprop: (lr: Hyper, o: RmspropOptions = {}) => safely(checkRmsprop(lr, o), () => rmsprop(lr, o)),
 };
