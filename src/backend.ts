@@ -3,6 +3,7 @@ import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { markReady } from './readiness.js';
+import { checkKeys } from './validate.js';
 
 /** The tfjs backends optimix runs on: `wasm` (default, SIMD build) or `cpu` (fallback). */
 export type BackendName = 'wasm' | 'cpu';
@@ -41,6 +42,7 @@ function loadGradients(): Promise<void> {
 
 /** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
+  checkKeys('ready', options, ['backend', 'onFallback']);
   const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;

@@ -107,7 +107,7 @@ export function knownKeys(options: unknown, known: readonly string[], what = 'op
   for (const k of Object.keys(options)) {
     if (known.includes(k)) continue;
     const near = closest(k, known);
-    problems.push(`unknown option '${k}' in ${what}; ${near === undefined ? `the known ones are ${known.map((x) => `'${x}'`).join(', ')}` : `did you mean '${near}'?`}`);
+    problems.push(`unknown option '${k}'${what === 'options' ? '' : ` in ${what}`}; ${near === undefined ? `the known ones are ${known.map((x) => `'${x}'`).join(', ')}` : `did you mean '${near}'?`}`);
   }
   return problems.length === 0 ? ok(null) : E.left(problems as unknown as NonEmptyArray<string>);
 }
@@ -115,4 +115,10 @@ export function knownKeys(options: unknown, known: readonly string[], what = 'op
 /** checkKeys(where, options, known): throw a HyperparameterError naming every unknown key and its closest known one. */
 export function checkKeys(where: string, options: unknown, known: readonly string[], what = 'options'): void {
   orThrow(knownKeys(options, known, what), where);
+}
+
+/** keyProblems(options, known, what): the problems of knownKeys as a plain list (for checks that collect strings). */
+export function keyProblems(options: unknown, known: readonly string[], what = 'options'): string[] {
+  const v = knownKeys(options, known, what);
+  return E.isLeft(v) ? [...v.left] : [];
 }

@@ -65,16 +65,18 @@ const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }, with
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
   });
 
+const adamPart = ({ b1, b2, eps }: AdamRuleOptions): AdamRuleOptions => ({ ...(b1 === undefined ? {} : { b1 }), ...(b2 === undefined ? {} : { b2 }), ...(eps === undefined ? {} : { eps }) });
+
 /** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
 export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options, false), 'adam');
-  return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
+  return chain(scaleByAdam(adamPart(options)), scaleByLearningRate(learningRate));
 }
 
 /** adamw(lr, { weightDecay = 1e-4, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
 export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options, true), 'adamw');
-  return chain(scaleByAdam(options), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(learningRate));
+  return chain(scaleByAdam(adamPart(options)), addDecayedWeights(options.weightDecay ?? 1e-4), scaleByLearningRate(learningRate));
 }
 
 /** Options of `rmsprop`. */
