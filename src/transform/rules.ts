@@ -22,11 +22,11 @@ export interface SgdOptions {
 
 const checkSgd = (lr: Hyper, o: SgdOptions) =>
   all({
-    options: knownKeys(o, ['momentum', 'nesterov', 'weightDecay']),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     nesterov: bool('nesterov', o.nesterov ?? false),
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+    options: knownKeys(o, ['momentum', 'nesterov', 'weightDecay']),
   });
 
 const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
@@ -57,12 +57,12 @@ export interface AdamRuleOptions {
 
 const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }, withDecay: boolean) =>
   all({
-    options: knownKeys(o, ['b1', 'b2', 'eps', ...(withDecay ? ['weightDecay'] : [])]),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     b1: num('b1', o.b1 ?? 0.9, rules.unitOpen),
     b2: num('b2', o.b2 ?? 0.999, rules.unitOpen),
     eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+    options: knownKeys(o, ['b1', 'b2', 'eps', ...(withDecay ? ['weightDecay'] : [])]),
   });
 
 const adamPart = ({ b1, b2, eps }: AdamRuleOptions): AdamRuleOptions => ({ ...(b1 === undefined ? {} : { b1 }), ...(b2 === undefined ? {} : { b2 }), ...(eps === undefined ? {} : { eps }) });
@@ -95,13 +95,13 @@ export interface RmspropOptions {
 
 const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
   all({
-    options: knownKeys(o, ['decay', 'eps', 'momentum', 'centered', 'epsilonInSqrt']),
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     decay: num('decay', o.decay ?? 0.9, rules.unitOpen),
     eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     centered: bool('centered', o.centered ?? false),
     epsilonInSqrt: bool('epsilonInSqrt', o.epsilonInSqrt ?? false),
+    options: knownKeys(o, ['decay', 'eps', 'momentum', 'centered', 'epsilonInSqrt']),
   });
 
 /** rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false }) = chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012). */
