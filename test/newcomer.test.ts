@@ -14,6 +14,8 @@ const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const tsx = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
+/** The TypeScript 7 (native compiler) the quickstart is also checked with, installed into the temporary project. */
+const TS7 = '7.0.2';
 let work = '';
 let app = '';
 
@@ -44,7 +46,7 @@ before(async () => {
   const { stdout } = npm !== undefined && npm.endsWith('.js') ? await node([npm, ...packArgs], pkg) : await run('npm', packArgs, { cwd: pkg, timeout: 60_000 });
   const tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'newcomer-app', private: true, type: 'module' }));
-  const installArgs = ['install', tarball, '@tensorflow/tfjs-core@4.22.0', '--prefer-offline', '--no-audit', '--no-fund', '--silent'];
+  const installArgs = ['install', tarball, '@tensorflow/tfjs-core@4.22.0', `typescript@${TS7}`, '--prefer-offline', '--no-audit', '--no-fund', '--silent'];
   await (npm !== undefined && npm.endsWith('.js') ? node([npm, ...installArgs], app, 120_000) : run('npm', installArgs, { cwd: app, timeout: 120_000 }));
 });
 
@@ -70,13 +72,19 @@ test("the README's quickstart runs verbatim as JavaScript from the installed tar
   checkQuickstart(stdout);
 });
 
-test("the README's quickstart type-checks verbatim under strict with the README's tsconfig (and without skipLibCheck on TS 5.9), and runs", async () => {
+test("the README's quickstart type-checks verbatim under strict with the README's tsconfig on TypeScript 5.9 and 7 (5.9 without skipLibCheck too), and runs", async () => {
   await writeFile(join(app, 'quickstart.ts'), await readmeBlock('Quickstart', 'ts'));
   await writeFile(join(app, 'tsconfig.json'), await readmeBlock('Install', 'json'));
   const { stdout: version } = await node([tsc, '--version'], app);
   assert.match(version, /Version 5\.9\./, "this project's TypeScript");
   await node([tsc, '-p', 'tsconfig.json'], app); // throws with the compiler's messages if it fails
   await node([tsc, '-p', 'tsconfig.json', '--skipLibCheck', 'false'], app);
+  // TypeScript 7 accepts it with the README's skipLibCheck, and rejects tfjs-core's own .d.ts without it, as the README says.
+  const ts7 = join(app, 'node_modules', '.bin', 'tsc');
+  const { stdout: version7 } = await run(ts7, ['--version'], { cwd: app });
+  assert.match(version7, new RegExp(`Version ${TS7.replaceAll('.', '\\.')}`));
+  await run(ts7, ['-p', 'tsconfig.json'], { cwd: app, timeout: 60_000 });
+  await assert.rejects(run(ts7, ['-p', 'tsconfig.json', '--skipLibCheck', 'false'], { cwd: app, timeout: 60_000 }), (e: { stdout?: string }) => /tfjs-core\/dist\/hash_util\.d\.ts.*Cannot find name 'Long'/.test(e.stdout ?? ''));
   await node([tsc, '-p', 'tsconfig.json', '--noEmit', 'false', '--outDir', 'out'], app);
   const { stdout } = await node([join('out', 'quickstart.js')], app);
   checkQuickstart(stdout);
