@@ -13,8 +13,10 @@ export class HyperparameterError extends OptimixError {
     readonly where: string,
     /** Every invalid hyperparameter, one sentence each. */
     readonly problems: readonly string[],
+    /** What was invalid, for the message: 'hyperparameters' (default) or 'options'. */
+    what = 'hyperparameters',
   ) {
-    super(`${where}: invalid hyperparameters:\n  - ${problems.join('\n  - ')}`);
+    super(`${where}: invalid ${what}:\n  - ${problems.join('\n  - ')}`);
   }
 }
 

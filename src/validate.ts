@@ -23,9 +23,9 @@ export function all<R extends Record<string, Validation<unknown>>>(
   return A.sequenceS(validationApplicative)(fields as Record<string, Validation<unknown>>) as never;
 }
 
-/** orThrow(v, where): the value, or a thrown HyperparameterError listing every problem (the plain API's edge). */
-export function orThrow<A>(v: Validation<A>, where: string): A {
-  if (E.isLeft(v)) throw new HyperparameterError(where, v.left);
+/** orThrow(v, where, what = 'hyperparameters'): the value, or a thrown HyperparameterError listing every problem (the plain API's edge). */
+export function orThrow<A>(v: Validation<A>, where: string, what?: string): A {
+  if (E.isLeft(v)) throw new HyperparameterError(where, v.left, what);
   return v.right;
 }
 
@@ -114,7 +114,7 @@ export function knownKeys(options: unknown, known: readonly string[], what = 'op
 
 /** checkKeys(where, options, known): throw a HyperparameterError naming every unknown key and its closest known one. */
 export function checkKeys(where: string, options: unknown, known: readonly string[], what = 'options'): void {
-  orThrow(knownKeys(options, known, what), where);
+  orThrow(knownKeys(options, known, what), where, 'options');
 }
 
 /** keyProblems(options, known, what): the problems of knownKeys as a plain list (for checks that collect strings). */
