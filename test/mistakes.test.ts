@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as o from '../src/index.js';
 import { loadMnist } from '../src/data/index.js';
+import { lossSlice1D } from '../src/flatness/index.js';
 import { mlp, smallCnn } from '../src/models/index.js';
+import { lineChartSvg } from '../src/plot/index.js';
 import { closest, editDistance } from '../src/validate.js';
 import { afterReady, beforeReady, type Mistake } from './helpers/mistakes.js';
 
@@ -70,10 +72,12 @@ test('unknown option keys everywhere options are taken: rules, transforms, pertu
     [() => smallCnn({ channel: [4] } as never), /did you mean 'channels'\?/],
     [() => loadMnist({ trainsize: 10 } as never), /unknown option 'trainsize'; did you mean 'trainSize'\?/],
     [() => o.registerWasmGradientKernels({ fastConv: true } as never), /unknown option 'fastConv'/],
+    [() => lineChartSvg({ titel: 'x', series: [] } as never), /^lineChartSvg: invalid options:\n {2}- unknown option 'titel'; did you mean 'title'\?$/],
   ];
   for (const [f, re] of cases) assert.throws(f, (e: Error) => re.test(e.message), String(f));
   await assert.rejects(o.ready({ backnd: 'cpu' } as never), /did you mean 'backend'\?/);
   const p = { w: tf.ones([2]) };
+  assert.throws(() => lossSlice1D((q) => tf.sum(q['w'] as tf.Tensor) as tf.Scalar, p, {}, { spans: 1 } as never), /did you mean 'span'\?/);
   assert.throws(() => o.gradientOf(o.cleanGrad, (q) => tf.sum(q['w'] as tf.Tensor) as tf.Scalar, p, {}, { seed: 1 } as never), /gradientOf: .*unknown option 'seed'/s);
   const opt = o.optimizer(o.cleanGrad, o.sgd(0.1));
   assert.throws(() => o.serialize({ params: p, state: opt.init(p), optimizer: opt } as never), /unknown option 'optimizer'/);
