@@ -230,3 +230,23 @@ test('the checkpoint checksum: an untouched manifest loads, any edit is detected
   assert.throws(() => o.deserialize(bare, weights), /the manifest has no checksum/);
   o.disposeTree([params, state, ok.params, ok.state]);
 });
+
+test("asTfOptimizer: model.dispose() leaves the adapter's state alive; tfOpt.dispose() frees it (docs/layers.md)", async () => {
+  await o.ready();
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const x = tf.ones([8, 4]);
+  const y = tf.zeros([8, 3]);
+  const before = tf.memory().numTensors;
+  const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [4], kernelInitializer: 'ones' })] });
+  const tfOpt = o.asTfOptimizer(o.optimizer(o.rwp(), o.sgd(0.1, { momentum: 0.9 })));
+  model.compile({ optimizer: tfOpt, loss: 'meanSquaredError' });
+  await model.fit(x, y, { batchSize: 4, epochs: 1, verbose: 0 });
+  model.dispose();
+  const stateTensors = o.tensorsOf(tfOpt.state).size;
+  assert.equal(stateTensors, 2, 'momentum for the kernel and the bias');
+  assert.ok(tf.memory().numTensors >= before + stateTensors, 'the state outlives the model');
+  const held = tf.memory().numTensors;
+  tfOpt.dispose();
+  assert.equal(tf.memory().numTensors, held - stateTensors, 'dispose() frees the state');
+  o.disposeTree([x, y]);
+});
