@@ -41,8 +41,8 @@ export function checkParams(where: string, params: unknown): asserts params is T
 
 /** checkBatch(where, batch): one batch — a named tree of live tensors whose rank ≥ 1 leaves share their first (example) axis. */
 export function checkBatch(where: string, batch: unknown): void {
-  const got = Array.isArray(batch) ? 'an array (a list of batches? step takes one batch; train takes an iterable of them)' : String(batch);
-  if (typeof batch !== 'object' || batch === null || Array.isArray(batch)) throw new BatchError(where, [`batch must be one batch, a named tree of tensors such as { x, y }, got ${got}`]);
+  const got = Array.isArray(batch) ? 'an array (a list of batches? step takes one batch; train takes an iterable of them)' : batch instanceof tf.Tensor ? 'a tensor' : String(batch);
+  if (typeof batch !== 'object' || batch === null || Array.isArray(batch) || batch instanceof tf.Tensor) throw new BatchError(where, [`batch must be one batch, a named tree of tensors such as { x, y }, got ${got}`]);
   const problems: string[] = [];
   const rows: Array<[string, number]> = [];
   for (const [n, x] of Object.entries(batch as Record<string, unknown>)) {

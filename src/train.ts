@@ -110,6 +110,7 @@ export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: Tr
 function checkData(data: unknown, what = 'data'): void {
   if (typeof data === 'function') return;
   if (typeof data === 'object' && data !== null && typeof (data as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') return;
+  if (data instanceof tf.Tensor) throw new BatchError('train', [`${what} must be an iterable of batches or a function epoch => batches, got a tensor; a batch is a named tree such as [{ x, y }]`]);
   const one = typeof data === 'object' && data !== null && Object.values(data).some((v) => v instanceof tf.Tensor);
   throw new BatchError('train', [
     one

@@ -126,6 +126,21 @@ test('a failing train leaves a given state to the caller, untouched, when it fai
   o.disposeTree([params, state]);
 });
 
+test('a tensor, an array or undefined where a batch or the data was expected: a BatchError saying which', async () => {
+  await o.ready();
+  const params = { w: tf.ones([2]) };
+  const x = tf.ones([4, 2]);
+  const opt = o.optimizer(o.cleanGrad, o.sgd(0.1));
+  const s = opt.init(params);
+  const loss: o.LossFn = (p) => tf.sum(p['w'] as tf.Tensor) as tf.Scalar;
+  assert.throws(() => o.step(opt, loss, params, x as never, s), (e: Error) => e instanceof o.BatchError && /batch must be one batch, a named tree of tensors such as \{ x, y \}, got a tensor/.test(e.message));
+  assert.throws(() => o.step(opt, loss, params, [{ x }] as never, s), /got an array \(a list of batches\? step takes one batch/);
+  await assert.rejects(o.train(opt, loss, params, x as never), /data must be an iterable of batches or a function epoch => batches, got a tensor/);
+  await assert.rejects(o.train(opt, loss, params, undefined as never), /data must be an iterable of batches .*, got undefined/);
+  await assert.rejects(o.train(opt, loss, params, () => ({ x }) as never), /data\(0\) must be an iterable of batches .* got a single batch/);
+  o.disposeTree([params, x, s]);
+});
+
 test('epochs: 0 and empty data return copies of the params, never the caller\'s tensors', async () => {
   await o.ready();
   const params = { w: tf.tensor1d([1, 2]) };
