@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, OptimixError, StateError } from './errors.js';
+import { NonFiniteError, StateError } from './errors.js';
 import { combine, evaluate, type Evaluation, type SourceState } from './interpret/evaluate.js';
 import type { Batch, LossFn } from './model.js';
 import { fold, isKey, key as rootKey, type Key } from './random.js';
@@ -88,7 +88,7 @@ function expectedTransformShape(opt: Optimizer, params: Tree): Map<string, strin
 /** checkState(where, opt, state, params): the state is a state of this optimizer for these params (structure, not values), checked before any gradient. */
 function checkState(where: string, opt: Optimizer, state: OptimizerState, params: Tree): void {
   if (typeof state !== 'object' || state === null || !Number.isInteger(state.count) || !isKey(state.key)) {
-    throw new OptimixError(`${where}: state must come from opt.init(params, key) or a previous step, got ${state === null || typeof state !== 'object' ? String(state) : 'an object without count and key'}`);
+    throw new StateError(where, [`state must come from opt.init(params, key) or a previous step, got ${state === null || typeof state !== 'object' ? String(state) : 'an object without count and key'}`]);
   }
   const problems: string[] = [];
   for (const path of statefulPaths(opt.source)) problems.push(...structureProblems(params, state.source?.[path], `state.source['${path}']`));
