@@ -145,6 +145,7 @@ export function finish(where: string, opt: Optimizer, params: Tree, state: Optim
  * transform it, update. Returns new params and state; never mutates or disposes its inputs; same inputs ⇒ same outputs.
  */
 export function step(opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): StepResult {
+  if (typeof loss !== 'function') throw new TypeError(`step: loss must be a function (params, batch) => scalar tensor, got ${typeof loss}`);
   const { resolved, stepKey } = prepare('step', opt, params, state, batch);
   return keepResult(() => finish('step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
 }

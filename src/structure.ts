@@ -27,7 +27,8 @@ export function checkStructure(where: string, params: Tree, tree: unknown, what:
 
 /** checkParams(where, params): a non-empty tree of live float32 tensors. */
 export function checkParams(where: string, params: unknown): asserts params is Tree {
-  if (typeof params !== 'object' || params === null) throw new StructureError(where, [`params must be a named tree of tensors, got ${String(params)}`]);
+  const got = Array.isArray(params) ? 'an array (name the tensors: { w, b })' : params instanceof tf.Tensor ? 'a tensor (name it: { w })' : String(params);
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || params instanceof tf.Tensor) throw new StructureError(where, [`params must be a named tree of tensors, got ${got}`], 'invalid parameters');
   const entries = Object.entries(params as Record<string, unknown>);
   const problems: string[] = [];
   if (entries.length === 0) problems.push('params has no leaves');
@@ -36,7 +37,7 @@ export function checkParams(where: string, params: unknown): asserts params is T
     else if (x.isDisposed) problems.push(`params['${n}'] is a disposed tensor`);
     else if (x.dtype !== 'float32') problems.push(`params['${n}'] has dtype ${x.dtype}; parameters must be float32`);
   }
-  if (problems.length > 0) throw new StructureError(where, problems);
+  if (problems.length > 0) throw new StructureError(where, problems, 'invalid parameters');
 }
 
 /** checkBatch(where, batch): one batch — a named tree of live tensors whose rank ≥ 1 leaves share their first (example) axis. */
@@ -46,7 +47,7 @@ export function checkBatch(where: string, batch: unknown): void {
   const problems: string[] = [];
   const rows: Array<[string, number]> = [];
   for (const [n, x] of Object.entries(batch as Record<string, unknown>)) {
-    if (!(x instanceof tf.Tensor)) problems.push(`batch['${n}'] is not a tensor`);
+    if (!(x instanceof tf.Tensor)) problems.push(`batch['${n}'] is not a tensor (got ${Array.isArray(x) ? 'an array' : typeof x}; make it one with tf.tensor(…))`);
     else if (x.isDisposed) problems.push(`batch['${n}'] is a disposed tensor (a batch train was given as a function of the epoch is disposed after its step)`);
     else if (x.rank >= 1) rows.push([n, x.shape[0] as number]);
   }

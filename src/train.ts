@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BatchError } from './errors.js';
+import { BatchError, HyperparameterError } from './errors.js';
 import type { Batch, LossFn } from './model.js';
 import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
 import { sequential, type Interpreter } from './interpret/interpreter.js';
@@ -65,6 +65,7 @@ export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: Tr
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);
   checkData(data);
+  checkCallables(loss, options);
   const interpreter = options.interpreter ?? sequential;
   let state = options.state ?? opt.init(params, options.key ?? rootKey(0));
   let current = params;
@@ -104,6 +105,19 @@ export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: Tr
   // The result is always yours: with no step taken (epochs 0, no batches) it is a copy of the params you passed.
   if (current === params) current = map(params, (x) => tf.clone(x));
   return { params: current, state, losses, gradEvals };
+}
+
+/** checkCallables(loss, options): the loss, the interpreter and the callbacks are what train calls them as. */
+function checkCallables(loss: unknown, o: TrainOptions): void {
+  const problems: string[] = [];
+  const fn = (name: string, x: unknown): void => {
+    if (x !== undefined && typeof x !== 'function') problems.push(`${name} must be a function, got ${typeof x === 'string' ? JSON.stringify(x) : typeof x}`);
+  };
+  if (typeof loss !== 'function') problems.push(`loss must be a function (params, batch) => scalar tensor, got ${typeof loss === 'string' ? JSON.stringify(loss) : typeof loss}`);
+  if (o.interpreter !== undefined && typeof (o.interpreter as { step?: unknown } | null)?.step !== 'function') problems.push(`interpreter must be sequential or parallel({ … }) (an object with a step function), got ${JSON.stringify(o.interpreter)}`);
+  fn('onStep', o.onStep);
+  fn('onEpoch', o.onEpoch);
+  if (problems.length > 0) throw new HyperparameterError('train', problems, 'arguments');
 }
 
 /** checkData(data): an iterable of batches or a function of the epoch — not one batch on its own. */

@@ -141,6 +141,22 @@ test('a tensor, an array or undefined where a batch or the data was expected: a 
   o.disposeTree([params, x, s]);
 });
 
+test('train and step check what they will call, chain checks its members, params must be named', async () => {
+  await o.ready();
+  const params = { w: tf.ones([2]) };
+  const opt = o.optimizer(o.cleanGrad, o.sgd(0.1));
+  const loss: o.LossFn = (p) => tf.sum(p['w'] as tf.Tensor) as tf.Scalar;
+  const before = tf.memory().numTensors;
+  await assert.rejects(o.train(opt, 'mse' as never, params, []), /^HyperparameterError: train: invalid arguments:\n {2}- loss must be a function \(params, batch\) => scalar tensor, got "mse"$/);
+  await assert.rejects(o.train(opt, loss, params, [], { interpreter: 'parallel' as never, onStep: 1 as never }), (e: Error) => /interpreter must be sequential or parallel/.test(e.message) && /onStep must be a function, got number/.test(e.message));
+  assert.throws(() => o.step(opt, undefined as never, params, {}, opt.init(params)), /step: loss must be a function/);
+  assert.throws(() => o.chain(o.sgd(0.1), 5 as never), /chain: argument 2 must be a gradient transformation \{ init, update \}, got 5/);
+  assert.throws(() => opt.init([params.w] as never), /init: invalid parameters:\n {2}- params must be a named tree of tensors, got an array \(name the tensors: \{ w, b \}\)/);
+  assert.throws(() => o.step(opt, loss, params, { x: [[1, 2]] } as never, opt.init(params)), /batch\['x'\] is not a tensor \(got an array; make it one with tf\.tensor\(…\)\)/);
+  assert.equal(tf.memory().numTensors, before);
+  o.disposeTree(params);
+});
+
 test('epochs: 0 and empty data return copies of the params, never the caller\'s tensors', async () => {
   await o.ready();
   const params = { w: tf.tensor1d([1, 2]) };
