@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { OptimixError } from './errors.js';
 
 let readyDone = false;
@@ -9,10 +8,10 @@ export function markReady(): void {
 }
 
 /**
- * checkReady(where): throw unless `ready()` has run in this thread (or tfjs-core's gradients are registered some other
- * way) — without it tfjs fails later with "gradient function not found".
+ * checkReady(where): throw unless `ready()` has finished in this thread — without it tfjs fails later ("gradient
+ * function not found", a backend without optimix's kernels).
  */
 export function checkReady(where: string): void {
-  if (readyDone || tf.getGradient('Mean') !== undefined) return;
+  if (readyDone) return;
   throw new OptimixError(`${where}: call \`await ready()\` from optimix first (import { ready } from 'optimix'): it selects the backend and registers tfjs-core's gradients, which tf.ready() does not`);
 }
