@@ -11,6 +11,7 @@ import { test } from 'node:test';
 import * as o from '../src/index.js';
 import { loadMnist } from '../src/data/index.js';
 import { lossSlice1D } from '../src/flatness/index.js';
+import * as laws from '../src/laws/index.js';
 import { mlp, smallCnn } from '../src/models/index.js';
 import { lineChartSvg } from '../src/plot/index.js';
 import { closest, editDistance } from '../src/validate.js';
@@ -71,6 +72,10 @@ test('unknown option keys everywhere options are taken: rules, transforms, pertu
     [() => smallCnn({ channel: [4] } as never), /did you mean 'channels'\?/],
     [() => loadMnist({ trainsize: 10 } as never), /unknown option 'trainsize'; did you mean 'trainSize'\?/],
     [() => o.registerWasmGradientKernels({ fastConv: true } as never), /unknown option 'fastConv'/],
+    [() => laws.noLeak(o.sgd(0.1), 10, { warmUp: 1 } as never), /noLeak: .*unknown option 'warmUp'; did you mean 'warmup'\?/s],
+    [() => laws.equivalent(o.sgd(0.1), o.sgd(0.1), { tolerence: 'exact' } as never), /did you mean 'tolerance'\?/],
+    [() => laws.descendsOnQuadratic(o.sgd(0.1), { learningrate: 0.1 } as never), /did you mean 'learningRate'\?/],
+    [() => laws.mixIsLinear(o.cleanGrad, o.rwp(), { rtl: 1e-3 } as never), /did you mean 'rtol'\?/],
     [() => lineChartSvg({ titel: 'x', series: [] } as never), /^lineChartSvg: invalid options:\n {2}- unknown option 'titel'; did you mean 'title'\?$/],
   ];
   for (const [f, re] of cases) assert.throws(f, (e: Error) => re.test(e.message), String(f));
