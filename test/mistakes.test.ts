@@ -66,6 +66,7 @@ test('unknown option keys everywhere options are taken: rules, transforms, pertu
     [() => o.adversarial(0.05, { adaptiv: true } as never), /did you mean 'adaptive'\?/],
     [() => o.mRwp({ batch: 'same' } as never), /mRwp: .*unknown option 'batch'/s],
     [() => o.arwp({ steps: 10, inc: 15, lamda: 0.5 } as never), /unknown option 'lamda'/],
+    [() => o.arwp({ steps: 10, λ: 0.5 }), /λ \(lambda\) is not an option of arwp, which uses the perturbed gradient only; mArwp mixes it/],
     [() => o.mArwp({ lamda: 0.5 } as never), /did you mean 'lambda'\?/],
     [() => o.asam({ eat: 0.01 } as never), /did you mean 'eta'\?/],
     [() => mlp({ hiden: [8] } as never), /mlp: .*did you mean 'hidden'\?/s],

@@ -49,7 +49,7 @@ export interface ArwpOptions extends AdaptiveFilterNoiseOptions {
   readonly inc?: number;
   /** Total training steps T of the CosineInc schedule (arwp, when σ is a number and inc > 0). */
   readonly steps?: number;
-  /** Not used by `arwp` (the perturbed gradient only); `mArwp`'s mix weight λ, default 0.5. Alias `λ`. */
+  /** `mArwp`'s mix weight λ, default 0.5 (`arwp`, the perturbed gradient only, refuses it). Alias `λ`. */
   readonly lambda?: Hyper;
   /** Alias of `lambda`. */
   readonly λ?: Hyper;
@@ -70,6 +70,7 @@ const adaptive = (where: string, o: ArwpOptions, sigma: Hyper) =>
  * adaptive RWP at 1× cost, the perturbed gradient only (Li et al. 2024; defaults from nblt/mARWP).
  */
 export function arwp(options: ArwpOptions = {}): PerturbedGrad {
+  if ('lambda' in options || 'λ' in options) throw new HyperparameterError('arwp', ['λ (lambda) is not an option of arwp, which uses the perturbed gradient only; mArwp mixes it with the clean one'], 'options');
   checkKeys('arwp', options, ['sigma', 'σ', 'eta', 'η', 'beta', 'β', 'inc', 'steps', 'axis', 'mask', 'draw']);
   const sigma = alias<Hyper>('arwp', options, 'sigma', 'σ', 0.01);
   const inc = options.inc ?? 15;
