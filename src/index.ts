@@ -29,3 +29,5 @@ export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';
 export * from './interop/index.js';
+// newcomer (issue #12): unknown option keys, for constructors of your own (the library's use these)
+export { knownKeys, checkKeys } from './validate.js';
