@@ -1,7 +1,7 @@
 /** Base class of every error optimix throws, so callers can catch the library's errors as one kind. */
 export class OptimixError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }

@@ -98,6 +98,16 @@ export function afterReady(o: Lib, tf: typeof TF): Mistake[] {
         o.disposeTree(s);
       }
     }) },
+    // A loss that reads a name the params do not have (a typo: p.W for p.w).
+    { name: 'a loss reading a parameter that is not there', error: 'LossError', message: /loss\(params, batch\) failed: .*must be a Tensor or TensorLike.* does it read a name that is not there\? params has 'w', 'b'; batch has 'x', 'y'/, run: using(o, tf, ({ params, batch }) => {
+      const opt = momentum();
+      const s = opt.init(params);
+      try {
+        return o.step(opt, (p, b) => tf.mean(tf.matMul(b['x'] as TF.Tensor2D, p['W'] as TF.Tensor2D)) as TF.Scalar, params, batch, s);
+      } finally {
+        o.disposeTree(s);
+      }
+    }) },
     // One batch where an iterable of batches was expected.
     { name: 'train(opt, loss, params, batch)', error: 'BatchError', message: /data must be an iterable of batches .* got a single batch; wrap it in an array: \[batch\]/, run: using(o, tf, ({ params, batch, loss }) => o.train(momentum(), loss, params, batch as never)) },
     // x and y of different lengths.
