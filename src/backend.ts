@@ -2,6 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { markReady } from './readiness.js';
+import { checkKeys } from './validate.js';
 
 /** The tfjs backends optimix runs on: `wasm` (default, SIMD build) or `cpu` (fallback). */
 export type BackendName = 'wasm' | 'cpu';
@@ -40,6 +42,7 @@ function loadGradients(): Promise<void> {
 
 /** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
+  checkKeys('ready', options, ['backend', 'onFallback']);
   const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;
@@ -64,5 +67,6 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   for (const l of process.listeners('uncaughtException')) if (!handlersBefore.has(l)) process.removeListener('uncaughtException', l);
   for (const l of process.listeners('unhandledRejection')) if (!handlersBefore.has(l)) process.removeListener('unhandledRejection', l);
   for (const install of kernelInstallers) install(chosen);
+  markReady();
   return chosen;
 }

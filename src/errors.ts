@@ -1,7 +1,7 @@
 /** Base class of every error optimix throws, so callers can catch the library's errors as one kind. */
 export class OptimixError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { readonly cause?: unknown }) {
+    super(message, options);
     this.name = new.target.name;
   }
 }
@@ -13,8 +13,10 @@ export class HyperparameterError extends OptimixError {
     readonly where: string,
     /** Every invalid hyperparameter, one sentence each. */
     readonly problems: readonly string[],
+    /** What was invalid, for the message: 'hyperparameters' (default) or 'options'. */
+    what = 'hyperparameters',
   ) {
-    super(`${where}: invalid hyperparameters:\n  - ${problems.join('\n  - ')}`);
+    super(`${where}: invalid ${what}:\n  - ${problems.join('\n  - ')}`);
   }
 }
 
@@ -25,8 +27,24 @@ export class StructureError extends OptimixError {
     readonly where: string,
     /** Every missing name, extra name and wrong shape, one sentence each. */
     readonly problems: readonly string[],
+    /** What is wrong, for the message; default 'tree does not match the parameters'. */
+    headline = 'tree does not match the parameters',
   ) {
-    super(`${where}: tree does not match the parameters:\n  - ${problems.join('\n  - ')}`);
+    super(`${where}: ${headline}:\n  - ${problems.join('\n  - ')}`);
+  }
+}
+
+/** An optimizer state that does not fit the optimizer or the parameters (another rule's state, a disposed one, other names); a StructureError. */
+export class StateError extends StructureError {
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems, 'the state does not fit this optimizer and these parameters (pass the state from opt.init(params) or the previous step)');
+  }
+}
+
+/** A batch that is not one batch of live tensors with one row per example; a StructureError. */
+export class BatchError extends StructureError {
+  constructor(where: string, problems: readonly string[]) {
+    super(where, problems, 'invalid batch');
   }
 }
 

@@ -65,3 +65,5 @@ export { friendlyAdversarial, type FriendlyAdversarial } from './perturbation/fr
 export { lookSam, type LookSam, type LookSamOptions } from './source/methods/lookSam.js';
 export { momentumSam, type MomentumSamOptions } from './source/methods/momentumSam.js';
 export { fsam, type FsamOptions } from './source/methods/fsam.js';
+// newcomer (issue #12): unknown option keys, for constructors of your own (the library's use these)
+export { knownKeys, checkKeys } from './validate.js';

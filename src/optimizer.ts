@@ -1,15 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { NonFiniteError, OptimixError, StructureError } from './errors.js';
+import { NonFiniteError, StateError } from './errors.js';
 import { combine, evaluate, type Evaluation, type SourceState } from './interpret/evaluate.js';
 import type { Batch, LossFn } from './model.js';
 import { fold, isKey, key as rootKey, type Key } from './random.js';
 import type { ResolvedSource } from './source/resolved.js';
 import { resolve, statefulPaths } from './source/resolve.js';
 import type { GradientSource } from './source/types.js';
-import { checkParams, checkStructure } from './structure.js';
+import { checkBatch, checkParams, checkStructure, structureProblems } from './structure.js';
+import { checkReady } from './readiness.js';
+import { checkKeys } from './validate.js';
 import type { AnyTransformation, State } from './transform/types.js';
 import { shapeDifferences, stateShape } from './stateShape.js';
-import { disposeTree, zerosLike, type Tree } from './tree.js';
+import { disposeTree, map, zerosLike, type Tree } from './tree.js';
 
 /** The state of an optimizer: step count, random key, the transform's state and the source's state. Plain data. */
 export interface OptimizerState {
@@ -83,19 +85,22 @@ function expectedTransformShape(opt: Optimizer, params: Tree): Map<string, strin
   return shape;
 }
 
-/** checkState(where, opt, state, params): the state is a state of this optimizer for these params (structure, not values). */
+/** checkState(where, opt, state, params): the state is a state of this optimizer for these params (structure, not values), checked before any gradient. */
 function checkState(where: string, opt: Optimizer, state: OptimizerState, params: Tree): void {
   if (typeof state !== 'object' || state === null || !Number.isInteger(state.count) || !isKey(state.key)) {
-    throw new OptimixError(`${where}: state must come from opt.init(params, key) or a previous step`);
+    throw new StateError(where, [`state must come from opt.init(params, key) or a previous step, got ${state === null || typeof state !== 'object' ? String(state) : 'an object without count and key'}`]);
   }
-  for (const path of statefulPaths(opt.source)) checkStructure(where, params, state.source?.[path], `state.source['${path}']`);
-  const problems = shapeDifferences(expectedTransformShape(opt, params), stateShape(state.transform), 'state.transform');
-  if (problems.length > 0) throw new StructureError(where, [`the state is not a state of this optimizer's transform for these parameters:`, ...problems]);
+  const problems: string[] = [];
+  for (const path of statefulPaths(opt.source)) problems.push(...structureProblems(params, state.source?.[path], `state.source['${path}']`));
+  problems.push(...shapeDifferences(expectedTransformShape(opt, params), stateShape(state.transform), 'state.transform', Object.keys(params)));
+  if (problems.length > 0) throw new StateError(where, problems);
 }
 
 /** prepare(opt, params, state): the resolved source and the step's key (shared by every interpreter). */
-export function prepare(where: string, opt: Optimizer, params: Tree, state: OptimizerState): { readonly resolved: ResolvedSource; readonly stepKey: Key } {
+export function prepare(where: string, opt: Optimizer, params: Tree, state: OptimizerState, batch?: Batch): { readonly resolved: ResolvedSource; readonly stepKey: Key } {
+  checkReady(where);
   checkParams(where, params);
+  if (batch !== undefined) checkBatch(where, batch);
   checkState(where, opt, state, params);
   return { resolved: resolve(opt.source, state.count, params), stepKey: fold(state.key, state.count) };
 }
@@ -115,7 +120,14 @@ export function finish(where: string, opt: Optimizer, params: Tree, state: Optim
       throw new NonFiniteError(`${where}: the gradient has NaN or Inf in ${bad.map((n) => `'${n}'`).join(', ')} at step ${state.count}; wrap the transform in applyIfFinite(…) to skip such steps`);
     }
   }
-  const [updates, transformState] = opt.transform.update(ev.grads, state.transform, params);
+  let grads = ev.grads;
+  if (!Number.isFinite(sums[0])) {
+    if (opt.transform.handlesNonFinite !== true) {
+      throw new NonFiniteError(`${where}: the loss is ${String(sums[0])} at step ${state.count} (the gradient is finite); wrap the transform in applyIfFinite(…) to skip such steps`);
+    }
+    grads = map(grads, (g) => tf.fill(g.shape, Number.NaN)); // a step at a non-finite loss counts as non-finite: applyIfFinite skips it
+  }
+  const [updates, transformState] = opt.transform.update(grads, state.transform, params);
   checkStructure(where, params, updates, 'the transform\'s updates');
   const next: Record<string, tf.Tensor> = {};
   for (const n of names) next[n] = tf.add(params[n] as tf.Tensor, updates[n] as tf.Tensor);
@@ -133,7 +145,8 @@ export function finish(where: string, opt: Optimizer, params: Tree, state: Optim
  * transform it, update. Returns new params and state; never mutates or disposes its inputs; same inputs ⇒ same outputs.
  */
 export function step(opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): StepResult {
-  const { resolved, stepKey } = prepare('step', opt, params, state);
+  if (typeof loss !== 'function') throw new TypeError(`step: loss must be a function (params, batch) => scalar tensor, got ${typeof loss}`);
+  const { resolved, stepKey } = prepare('step', opt, params, state, batch);
   return keepResult(() => finish('step', opt, params, state, evaluate(resolved, params, batch, { loss, stepKey, state: state.source })));
 }
 
@@ -177,7 +190,10 @@ export function gradientOf(
   /** Where the loss was taken. */
   readonly valueAt: 'w' | 'w+ε';
 } {
+  checkReady('gradientOf');
+  checkKeys('gradientOf', options, ['key', 'step', 'state']);
   checkParams('gradientOf', params);
+  checkBatch('gradientOf', batch);
   const t = options.step ?? 0;
   const k = options.key ?? rootKey(0);
   const resolved = resolve(source, t, params);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { StructureError } from './errors.js';
+import { BatchError, StructureError } from './errors.js';
 import type { Tree } from './tree.js';
 
 /** structureProblems(params, tree, what): every difference in names and shapes between a tree and the parameters. */
@@ -27,7 +27,8 @@ export function checkStructure(where: string, params: Tree, tree: unknown, what:
 
 /** checkParams(where, params): a non-empty tree of live float32 tensors. */
 export function checkParams(where: string, params: unknown): asserts params is Tree {
-  if (typeof params !== 'object' || params === null) throw new StructureError(where, [`params must be a named tree of tensors, got ${String(params)}`]);
+  const got = Array.isArray(params) ? 'an array (name the tensors: { w, b })' : params instanceof tf.Tensor ? 'a tensor (name it: { w })' : String(params);
+  if (typeof params !== 'object' || params === null || Array.isArray(params) || params instanceof tf.Tensor) throw new StructureError(where, [`params must be a named tree of tensors, got ${got}`], 'invalid parameters');
   const entries = Object.entries(params as Record<string, unknown>);
   const problems: string[] = [];
   if (entries.length === 0) problems.push('params has no leaves');
@@ -36,5 +37,22 @@ export function checkParams(where: string, params: unknown): asserts params is T
     else if (x.isDisposed) problems.push(`params['${n}'] is a disposed tensor`);
     else if (x.dtype !== 'float32') problems.push(`params['${n}'] has dtype ${x.dtype}; parameters must be float32`);
   }
-  if (problems.length > 0) throw new StructureError(where, problems);
+  if (problems.length > 0) throw new StructureError(where, problems, 'invalid parameters');
+}
+
+/** checkBatch(where, batch): one batch — a named tree of live tensors whose rank ≥ 1 leaves share their first (example) axis. */
+export function checkBatch(where: string, batch: unknown): void {
+  const got = Array.isArray(batch) ? 'an array (a list of batches? step takes one batch; train takes an iterable of them)' : batch instanceof tf.Tensor ? 'a tensor' : String(batch);
+  if (typeof batch !== 'object' || batch === null || Array.isArray(batch) || batch instanceof tf.Tensor) throw new BatchError(where, [`batch must be one batch, a named tree of tensors such as { x, y }, got ${got}`]);
+  const problems: string[] = [];
+  const rows: Array<[string, number]> = [];
+  for (const [n, x] of Object.entries(batch as Record<string, unknown>)) {
+    if (!(x instanceof tf.Tensor)) problems.push(`batch['${n}'] is not a tensor (got ${Array.isArray(x) ? 'an array' : typeof x}; make it one with tf.tensor(…))`);
+    else if (x.isDisposed) problems.push(`batch['${n}'] is a disposed tensor (a batch train was given as a function of the epoch is disposed after its step)`);
+    else if (x.rank >= 1) rows.push([n, x.shape[0] as number]);
+  }
+  if (rows.some(([, r]) => r !== rows[0]![1])) {
+    problems.push(`the batch's tensors have different numbers of examples (first axis): ${rows.map(([n, r]) => `${n}: ${r}`).join(', ')}; x and y must have one row per example`);
+  }
+  if (problems.length > 0) throw new BatchError(where, problems);
 }

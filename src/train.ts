@@ -1,8 +1,13 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { BatchError, HyperparameterError } from './errors.js';
 import type { Batch, LossFn } from './model.js';
 import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
 import { sequential, type Interpreter } from './interpret/interpreter.js';
 import { key as rootKey, type Key } from './random.js';
-import { disposeReplaced, disposeTree, type Tree } from './tree.js';
+import { checkReady } from './readiness.js';
+import { checkBatch } from './structure.js';
+import { disposeReplaced, disposeTree, map, type Tree } from './tree.js';
+import { checkKeys } from './validate.js';
 
 /** Training data: an iterable of batches reused every epoch (borrowed: never disposed), or a function giving each epoch's batches (owned: each batch is disposed after its step). */
 export type TrainData = Iterable<Batch> | ((epoch: number) => Iterable<Batch>);
@@ -50,36 +55,80 @@ export interface TrainResult {
 }
 
 /**
- * train(opt, loss, params, data, options): run `step` over the data for some epochs. The params you pass stay yours
- * (never disposed); every intermediate params/state tree is disposed when replaced.
+ * train(opt, loss, params, data, { epochs = 1, key = key(0), state, interpreter = sequential, onStep, onEpoch }): run
+ * `step` over the data for some epochs. The params you pass stay yours (never disposed); every intermediate
+ * params/state tree is disposed when replaced, and on failure; the result is new tensors (a copy when no step ran).
  */
 export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
+  checkReady('train');
+  checkKeys('train', options, ['epochs', 'key', 'state', 'interpreter', 'onStep', 'onEpoch']);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);
+  checkData(data);
+  checkCallables(loss, options);
   const interpreter = options.interpreter ?? sequential;
   let state = options.state ?? opt.init(params, options.key ?? rootKey(0));
   let current = params;
   const losses: number[] = [];
   let gradEvals = 0;
   let n = 0;
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    const owned = typeof data === 'function';
-    for (const batch of owned ? data(epoch) : data) {
-      let r: StepResult;
-      try {
-        r = await interpreter.step(opt, loss, current, batch, state);
-      } finally {
-        if (owned) disposeTree(batch);
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const owned = typeof data === 'function';
+      const epochData = owned ? data(epoch) : data;
+      if (owned) checkData(epochData, `data(${epoch})`);
+      for (const batch of epochData) {
+        let r: StepResult;
+        try {
+          checkBatch('train', batch);
+          r = await interpreter.step(opt, loss, current, batch, state);
+        } finally {
+          if (owned) disposeTree(batch);
+        }
+        if (current !== params) disposeReplaced(current, [r.params, r.state]);
+        disposeReplaced(state, [r.state, r.params]);
+        current = r.params;
+        state = r.state;
+        losses.push(r.value);
+        gradEvals += r.gradEvals;
+        options.onStep?.({ epoch, step: n++, value: r.value, gradEvals: r.gradEvals, batchSize: Object.values(batch)[0]?.shape[0] ?? 0 });
       }
-      if (current !== params) disposeReplaced(current, [r.params, r.state]);
-      disposeReplaced(state, [r.state, r.params]);
-      current = r.params;
-      state = r.state;
-      losses.push(r.value);
-      gradEvals += r.gradEvals;
-      options.onStep?.({ epoch, step: n++, value: r.value, gradEvals: r.gradEvals, batchSize: Object.values(batch)[0]?.shape[0] ?? 0 });
+      await options.onEpoch?.(epoch, current, state);
     }
-    await options.onEpoch?.(epoch, current, state);
+  } catch (e) {
+    // What train made is train's to free: the params and state it holds (never the caller's params or given state).
+    const callers = [params, options.state];
+    if (current !== params) disposeReplaced(current, callers);
+    if (state !== options.state) disposeReplaced(state, callers);
+    throw e;
   }
+  // The result is always yours: with no step taken (epochs 0, no batches) it is a copy of the params you passed.
+  if (current === params) current = map(params, (x) => tf.clone(x));
   return { params: current, state, losses, gradEvals };
+}
+
+/** checkCallables(loss, options): the loss, the interpreter and the callbacks are what train calls them as. */
+function checkCallables(loss: unknown, o: TrainOptions): void {
+  const problems: string[] = [];
+  const fn = (name: string, x: unknown): void => {
+    if (x !== undefined && typeof x !== 'function') problems.push(`${name} must be a function, got ${typeof x === 'string' ? JSON.stringify(x) : typeof x}`);
+  };
+  if (typeof loss !== 'function') problems.push(`loss must be a function (params, batch) => scalar tensor, got ${typeof loss === 'string' ? JSON.stringify(loss) : typeof loss}`);
+  if (o.interpreter !== undefined && typeof (o.interpreter as { step?: unknown } | null)?.step !== 'function') problems.push(`interpreter must be sequential or parallel({ … }) (an object with a step function), got ${JSON.stringify(o.interpreter)}`);
+  fn('onStep', o.onStep);
+  fn('onEpoch', o.onEpoch);
+  if (problems.length > 0) throw new HyperparameterError('train', problems, 'arguments');
+}
+
+/** checkData(data): an iterable of batches or a function of the epoch — not one batch on its own. */
+function checkData(data: unknown, what = 'data'): void {
+  if (typeof data === 'function') return;
+  if (typeof data === 'object' && data !== null && typeof (data as { [Symbol.iterator]?: unknown })[Symbol.iterator] === 'function') return;
+  if (data instanceof tf.Tensor) throw new BatchError('train', [`${what} must be an iterable of batches or a function epoch => batches, got a tensor; a batch is a named tree such as [{ x, y }]`]);
+  const one = typeof data === 'object' && data !== null && Object.values(data).some((v) => v instanceof tf.Tensor);
+  throw new BatchError('train', [
+    one
+      ? `${what} must be an iterable of batches or a function epoch => batches, got a single batch; wrap it in an array: [batch]`
+      : `${what} must be an iterable of batches or a function epoch => batches, got ${String(data)}`,
+  ]);
 }

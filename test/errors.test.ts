@@ -29,7 +29,8 @@ test('β and momentum outside [0, 1) are rejected, naming the parameter', () => 
   assert.throws(() => trace({ decay: -0.5 }), /momentum must be in \[0, 1\)/);
   assert.throws(() => rmsprop(0.1, { decay: 1 }), /decay must be in \[0, 1\)/);
   assert.throws(() => adamw(0.1, { weightDecay: -1 }), /weightDecay must be ≥ 0/);
-  assert.throws(() => clipByGlobalNorm(-1), /maxNorm must be ≥ 0/);
+  assert.throws(() => clipByGlobalNorm(-1), /maxNorm must be > 0/);
+  assert.throws(() => clipByGlobalNorm(0), /maxNorm must be > 0 \(0 would zero every update\), got 0/);
   assert.throws(() => accumulate(0, sgd(0.1)), /k must be an integer ≥ 1, got 0/);
 });
 
@@ -101,13 +102,13 @@ test('NaN/Inf gradients: a NonFiniteError naming the leaves, unless the transfor
 });
 
 test('finite gradients whose sum overflows float32 pass the check; +∞ and −∞ in one leaf are caught', () => {
-  const params = { a: tf.tensor1d([1, 1]), b: tf.tensor1d([0, 0]) };
-  // ∂/∂a = [3e38, 3e38] (finite, sum overflows to ∞); ∂/∂b = [x, −x] with x = ∞ once b is 1.
+  const params = { a: tf.tensor1d([1, -1]), b: tf.tensor1d([0, 0]) };
+  // ∂/∂a = [3e38, 3e38] (finite, sum overflows to ∞) at a finite loss (0); ∂/∂b = [x, −x] with x = ∞ once b is 1.
   const loss = (p: Tree) => tf.tidy(() => tf.add(tf.sum(tf.mul(p['a'] as tf.Tensor, 3e38)), tf.sum(tf.mul(p['b'] as tf.Tensor, tf.tensor1d([1, -1])))) as tf.Scalar);
   const opt = optimizer(cleanGrad, sgd(0));
   const s = opt.init(params);
   const r = step(opt, loss, params, {}, s);
-  assert.deepEqual(Array.from((r.params['a'] as tf.Tensor).dataSync()), [1, 1]);
+  assert.deepEqual(Array.from((r.params['a'] as tf.Tensor).dataSync()), [1, -1]);
   const huge = (p: Tree) => tf.tidy(() => tf.sum(tf.mul(tf.mul(p['b'] as tf.Tensor, tf.tensor1d([1, -1])), tf.mul(tf.sum(p['a'] as tf.Tensor), 1e38))) as tf.Scalar);
   const bigA = { a: tf.tensor1d([1e38, 1e38]), b: tf.tensor1d([1, 1]) };
   assert.throws(() => step(opt, huge, bigA, {}, s), (e: Error) => e instanceof NonFiniteError && /'b'/.test(e.message) && !/'a'/.test(e.message));
@@ -130,7 +131,7 @@ test('a state of another rule is rejected by step with the differences named', (
   const momentum = optimizer(cleanGrad, sgd(0.1, { momentum: 0.9 }));
   const adamOpt = optimizer(cleanGrad, adam(0.01));
   const s = momentum.init(params);
-  assert.throws(() => step(adamOpt, loss, params, batch, s), (e: Error) => e instanceof StructureError && /not a state of this optimizer's transform/.test(e.message) && /state\.transform/.test(e.message));
+  assert.throws(() => step(adamOpt, loss, params, batch, s), (e: Error) => e instanceof StructureError && /the state does not fit this optimizer/.test(e.message) && /state\.transform/.test(e.message));
   const other = { kernel: tf.ones([2, 2]), bias: tf.zeros([2]) };
   assert.throws(() => step(momentum, loss, params, batch, momentum.init(other)), /state\.transform\/0\/momentum\/kernel is float32\[2,2\], expected float32\[5,3\]/);
   for (const t of Object.values(params)) assert.ok(!t.isDisposed);

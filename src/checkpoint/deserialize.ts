@@ -5,6 +5,8 @@ import type { SourceState } from '../interpret/evaluate.js';
 import type { State } from '../transform/types.js';
 import type { Tree } from '../tree.js';
 import { crc32, fromLittleEndian } from './bytes.js';
+import { checksumProblem } from './checksum.js';
+import { keyProblems } from '../validate.js';
 import { CheckpointError } from './errors.js';
 import { fingerprintOf, fingerprintText, sameRule } from './fingerprint.js';
 import { BYTES, FORMAT, VERSION, isStoredDtype, type Fingerprint, type Json, type Manifest, type TensorEntry } from './format.js';
@@ -153,6 +155,9 @@ function parseManifest(manifest: unknown, where: string): Record<string, unknown
 /** inspect(m, bytes, options): every problem of a checkpoint (bytes null: the weights file could not be read; skip its checks). */
 function inspect(m: Record<string, unknown>, bytes: Uint8Array | null, options: LoadOptions): { problems: string[]; entries: Map<string, TensorEntry> } {
   const problems: string[] = [];
+  problems.push(...keyProblems(options, ['params', 'opt']));
+  const tampered = checksumProblem(m);
+  if (tampered !== undefined) problems.push(tampered);
   const entries = checkEntries(m['tensors'], problems);
   if (bytes !== null) checkWeights(entries, bytes, isObject(m['weights']) ? m['weights']['byteLength'] : undefined, problems);
   unknownRefs(m['params'] as Json, entries, 'params', problems);

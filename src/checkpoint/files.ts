@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { withChecksum } from './checksum.js';
 import { CheckpointError } from './errors.js';
 import type { Manifest } from './format.js';
 import { deserialize, unreadable, type Loaded, type LoadOptions } from './deserialize.js';
@@ -31,6 +32,26 @@ async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
+const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/** isAlive(pid): whether a process with this id runs on this machine (signal 0 tests without sending). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** removeStaleTemporaries(dir): remove the temporary files of saves whose process is gone (killed mid-write). */
+async function removeStaleTemporaries(dir: string): Promise<void> {
+  for (const f of await readdir(dir)) {
+    const m = TEMPORARY.exec(f);
+    if (m !== null && (f.startsWith(`${MANIFEST_FILE}.`) || f.startsWith('weights-')) && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) await rm(join(dir, f), { force: true });
+  }
+}
+
 /** What `save` wrote: the manifest and the two files' paths. */
 export interface Saved {
   /** The manifest written to `manifest.json`. */
@@ -50,9 +71,10 @@ export interface Saved {
 export async function save(dir: string, input: CheckpointInput): Promise<Saved> {
   const { manifest, weights } = serialize(input);
   await mkdir(dir, { recursive: true });
+  await removeStaleTemporaries(dir);
   const crc = manifest.tensors.reduce((h, e) => (Math.imul(h ^ e.crc32, 0x01000193) >>> 0), 0x811c9dc5);
   const file = `weights-${crc.toString(16).padStart(8, '0')}-${randomBytes(4).toString('hex')}.bin`;
-  const full: Manifest = { ...manifest, weights: { ...manifest.weights, file } };
+  const full: Manifest = withChecksum({ ...manifest, weights: { ...manifest.weights, file } });
   const weightsPath = join(dir, file);
   const manifestPath = join(dir, MANIFEST_FILE);
   await writeAtomic(weightsPath, weights);

@@ -59,6 +59,8 @@ export interface Manifest {
   readonly state: Json;
   /** Where every tensor lives in the weights file. */
   readonly tensors: readonly TensorEntry[];
+  /** CRC-32 (hex) of the manifest's canonical JSON without this field: an edited manifest (a changed state.count) is detected. */
+  readonly checksum?: string;
   /** The weights file. */
   readonly weights: {
     /** Its total size in bytes. */

@@ -3,10 +3,12 @@ import type { Optimizer, OptimizerState } from '../optimizer.js';
 import { fromWords, isKey } from '../random.js';
 import type { Tree } from '../tree.js';
 import { crc32, toLittleEndian } from './bytes.js';
+import { withChecksum } from './checksum.js';
 import { CheckpointError } from './errors.js';
 import { fingerprint } from './fingerprint.js';
 import { BYTES, FORMAT, VERSION, type Json, type Manifest, type StoredDtype, type TensorEntry } from './format.js';
 import { encode, newContext } from './structure.js';
+import { keyProblems } from '../validate.js';
 
 /** What a checkpoint holds: parameters, optimizer state, and optionally the optimizer (for its fingerprint) and your own JSON. */
 export interface CheckpointInput {
@@ -39,6 +41,7 @@ export function serialize(input: CheckpointInput): Serialized {
   const ctx = newContext();
   const problems: string[] = [];
   if (typeof input !== 'object' || input === null) throw new CheckpointError('serialize', ['expected { params, state, opt?, meta? }']);
+  problems.push(...keyProblems(input, ['params', 'state', 'opt', 'meta'], 'the checkpoint input'));
   if (typeof input.params !== 'object' || input.params === null || Object.keys(input.params).length === 0) problems.push('params must be a non-empty named tree of tensors');
   if (typeof input.state !== 'object' || input.state === null) problems.push('state must be an optimizer state (from opt.init or a step)');
   if (typeof input.params === 'object' && input.params !== null) {
@@ -87,7 +90,7 @@ export function serialize(input: CheckpointInput): Serialized {
     weights.set(c, at);
     at += c.length;
   }
-  const manifest: Manifest = {
+  const manifest: Manifest = withChecksum({
     format: FORMAT,
     version: VERSION,
     fingerprint: input.opt === undefined ? null : fingerprint(input.opt, input.params),
@@ -96,6 +99,6 @@ export function serialize(input: CheckpointInput): Serialized {
     state,
     tensors,
     weights: { byteLength: weights.length },
-  };
+  });
   return { manifest, weights };
 }

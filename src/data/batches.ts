@@ -4,6 +4,7 @@ import type { Batch } from '../model.js';
 import type { Key } from '../random.js';
 import { type Dataset, exampleSize } from './dataset.js';
 import { permutation } from './prng.js';
+import { checkKeys } from '../validate.js';
 
 /** A batch of images and one-hot labels. The caller owns its tensors and must dispose them (tf.dispose(batch)). */
 export type ImageBatch = Batch & {
@@ -40,6 +41,7 @@ function makeBatch(ds: Dataset, order: Int32Array | null, from: number, to: numb
 
 /** epochBatches(ds or n, batchSize, { dropLast = true }): batches per epoch, ⌊n/b⌋ with dropLast, else ⌈n/b⌉. */
 export function epochBatches(ds: Pick<Dataset, 'n'> | number, batchSize: number, options: BatchOptions = {}): number {
+  checkKeys('epochBatches', options, ['dropLast']);
   checkBatchSize('epochBatches', batchSize);
   const n = typeof ds === 'number' ? ds : ds.n;
   return (options.dropLast ?? true) ? Math.floor(n / batchSize) : Math.ceil(n / batchSize);
@@ -60,6 +62,7 @@ export function toBatch(ds: Dataset, start = 0, end = ds.n): ImageBatch {
  * (tf.dispose(batch)). For several epochs pass fold(key, epoch).
  */
 export function batches(ds: Dataset, batchSize: number, k: Key, options: BatchOptions = {}): Generator<ImageBatch, void, undefined> {
+  checkKeys('batches', options, ['dropLast']);
   checkBatchSize('batches', batchSize);
   const dropLast = options.dropLast ?? true;
   if (dropLast && batchSize > ds.n) {

@@ -1,5 +1,6 @@
 /** The options shared by the dataset loaders, and their validation (errors name the offending option). */
 import { type Key, isKey, key } from '../random.js';
+import { closest } from '../validate.js';
 
 /** Options of loadMnist / loadFashionMnist. */
 export interface LoadOptions {
@@ -45,7 +46,10 @@ export function resolveOptions(
   const o = options ?? {};
   if (typeof o !== 'object' || o === null) throw new TypeError(`${fn}: options must be an object, got ${String(o)}`);
   for (const name of Object.keys(o)) {
-    if (!KNOWN.has(name)) throw new RangeError(`${fn}: unknown option '${name}' (known: ${[...KNOWN].join(', ')})`);
+    if (!KNOWN.has(name)) {
+      const near = closest(name, [...KNOWN]);
+      throw new RangeError(`${fn}: unknown option '${name}'; ${near === undefined ? `the known ones are ${[...KNOWN].join(', ')}` : `did you mean '${near}'?`}`);
+    }
   }
   const trainSize = size(fn, 'trainSize', o.trainSize, limits.trainDefault, limits.trainMax);
   const testSize = size(fn, 'testSize', o.testSize, limits.testDefault, limits.testMax);

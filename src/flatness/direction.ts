@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { foldName, toSeed, type Key } from '../random.js';
 import { filterNorms, type Params } from '../tree.js';
 import { checkKey, checkParams } from './common.js';
+import { checkKeys } from '../validate.js';
 
 /**
  * What a filter-normalized direction does on rank ≤ 1 leaves (biases, norm scales), which have no filters:
@@ -27,6 +28,7 @@ export interface DirectionOptions {
  * Returns new tensors the caller owns (dispose them); params are left untouched.
  */
 export function filterNormalizedDirection(params: Params, k: Key, options: DirectionOptions = {}): Params {
+  checkKeys('filterNormalizedDirection', options, ['axis', 'biases']);
   const fn = 'filterNormalizedDirection';
   checkParams(fn, params);
   checkKey(fn, 'key', k);

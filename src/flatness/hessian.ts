@@ -4,6 +4,7 @@ import { foldName, toSeed, type Key } from '../random.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, numberOf, treeDot } from './common.js';
 import { hessianVectorProduct, type HvpOptions } from './hvp.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `topHessianEigenvalue` (and the Hessian-vector product it uses). */
 export interface TopHessianEigenvalueOptions extends HvpOptions {
@@ -40,6 +41,7 @@ export function topHessianEigenvalue<B extends Batch>(
   options: TopHessianEigenvalueOptions,
 ): TopHessianEigenvalueResult {
   const fn = 'topHessianEigenvalue';
+  checkKeys(fn, options, ['iterations', 'tol', 'key', 'method', 'step']);
   checkParams(fn, params);
   const { iterations = 20, tol = 1e-4, key: k } = options;
   checkInteger(fn, 'iterations', iterations, 1);

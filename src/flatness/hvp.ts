@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossFn } from '../model.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkParams, checkSameStructure, gradTree, numberOf } from './common.js';
+import { checkKeys } from '../validate.js';
 
 /**
  * How a Hessian-vector product is computed:
@@ -40,6 +41,7 @@ export function hessianVectorProduct<B extends Batch>(
   options: HvpOptions = {},
 ): Params {
   const fn = 'hessianVectorProduct';
+  checkKeys(fn, options, ['method', 'step']);
   checkParams(fn, params);
   checkSameStructure(fn, 'v', params, v);
   const method = options.method ?? 'finiteDifference';

@@ -4,6 +4,7 @@ import { fold, type Key } from '../random.js';
 import { disposeTree, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, evalLoss, evalLossAt } from './common.js';
 import { filterNormalizedDirection, type DirectionOptions } from './direction.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `expectedPerturbedLoss`. */
 export interface ExpectedPerturbedLossOptions extends DirectionOptions {
@@ -42,6 +43,7 @@ export function expectedPerturbedLoss<B extends Batch>(
   options: ExpectedPerturbedLossOptions,
 ): ExpectedPerturbedLossResult {
   const fn = 'expectedPerturbedLoss';
+  checkKeys(fn, options, ['radii', 'samples', 'key', 'axis', 'biases']);
   checkParams(fn, params);
   const { radii, samples = 8, key: k } = options;
   if (!Array.isArray(radii) || radii.length === 0) throw new RangeError(`${fn}: radii must be a non-empty array of numbers`);

@@ -3,6 +3,7 @@ import type { Batch, LossFn } from '../model.js';
 import { foldName, key as rootKey, toSeed, type Key } from '../random.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, scalarOf, valueAndGradTree, evalLossAt } from './common.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `samSharpness`. */
 export interface SamSharpnessOptions {
@@ -46,6 +47,7 @@ export function samSharpness<B extends Batch>(
   options: SamSharpnessOptions,
 ): SamSharpnessResult {
   const fn = 'samSharpness';
+  checkKeys(fn, options, ['rho', 'steps', 'stepSize', 'key']);
   checkParams(fn, params);
   const { rho, steps = 5 } = options;
   checkFinite(fn, 'rho', rho, { min: 0 });

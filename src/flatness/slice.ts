@@ -4,6 +4,7 @@ import { split, type Key } from '../random.js';
 import { disposeTree, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, checkSameStructure, evalLossAt, linspace } from './common.js';
 import { filterNormalizedDirection, type DirectionOptions } from './direction.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `lossSlice1D`. */
 export interface LossSlice1DOptions extends DirectionOptions {
@@ -64,6 +65,7 @@ export function lossSlice1D<B extends Batch>(
   options: LossSlice1DOptions,
 ): LossSlice1DResult {
   const fn = 'lossSlice1D';
+  checkKeys(fn, options, ['key', 'span', 'points', 'direction', 'axis', 'biases']);
   const { key: k, span = 1, points = 21 } = options;
   commonChecks(fn, params, k, span, points);
   if (options.direction !== undefined) checkSameStructure(fn, 'direction', params, options.direction);
@@ -97,6 +99,7 @@ export function lossSlice2D<B extends Batch>(
   options: LossSlice2DOptions,
 ): LossSlice2DResult {
   const fn = 'lossSlice2D';
+  checkKeys(fn, options, ['key', 'span', 'points', 'directions', 'axis', 'biases']);
   const { key: k, span = 1, points = 21 } = options;
   commonChecks(fn, params, k, span, points);
   const given = options.directions;

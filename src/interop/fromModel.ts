@@ -5,6 +5,7 @@ import { checkParams, structureProblems } from '../structure.js';
 import type { Tree } from '../tree.js';
 import { InteropError } from './errors.js';
 import type { LayerVariableLike, LayersModelLike } from './layers.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `fromModel`. */
 export interface FromModelOptions {
@@ -36,6 +37,7 @@ type Swappable = LayerVariableLike & { val: tf.Tensor };
  * is an ordinary differentiable function of params; the model's variables are never changed by it. Single input, single output.
  */
 export function fromModel(model: LayersModelLike, options: FromModelOptions = {}): ModelAdapter {
+  checkKeys('fromModel', options, ['loss', 'inputKey', 'targetKey']);
   const weights = model?.trainableWeights;
   if (!Array.isArray(weights) || weights.length === 0) throw new InteropError('fromModel: the model has no trainable weights (is it a built tfjs-layers model?)');
   const names = weights.map((w) => w.name);

@@ -9,6 +9,7 @@ import { compareKinds, encode, infosOf, kinds, newContext } from '../checkpoint/
 import { keepOnlyFirst, variableLoss } from './bridge.js';
 import { InteropError } from './errors.js';
 import { stateToWeights, weightsToState, type NamedTensor } from './stateWeights.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `asTfOptimizer`. */
 export interface TfOptimizerOptions {
@@ -286,5 +287,6 @@ tf.serialization.registerClass(OptimixTfOptimizer);
  * w + ε to the variables and restoring the saved tensors. Sources that split the batch (mRwp) are refused.
  */
 export function asTfOptimizer(opt: Optimizer, options: TfOptimizerOptions = {}): OptimixTfOptimizer {
+  checkKeys('asTfOptimizer', options, ['key', 'loss']);
   return new OptimixTfOptimizer(opt, options.key ?? rootKey(0), options.loss ?? 'step');
 }

@@ -5,6 +5,7 @@ import { conv2DBackpropFilterConfig } from './conv2DBackpropFilter.js';
 import { makeConv2DBackpropInput } from './conv2DBackpropInput.js';
 import { makeMaxPoolGrad } from './maxPoolGrad.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
+import { checkKeys } from '../validate.js';
 
 /** The backward-pass kernels that tfjs-backend-wasm 4.22 lacks, implemented here. */
 export const wasmGradientKernels: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
@@ -66,6 +67,7 @@ export const wasmReplacementKernels: readonly KernelConfig[] = replacements.map(
  * them (e.g. by `ready()`) keeps the choice. Idempotent.
  */
 export function registerWasmGradientKernels(options: WasmKernelOptions = {}): void {
+  checkKeys('registerWasmGradientKernels', options, ['fastConvInput', 'fastMaxPoolGrad']);
   settings = {
     fastConvInput: options.fastConvInput ?? settings.fastConvInput,
     fastMaxPoolGrad: options.fastMaxPoolGrad ?? settings.fastMaxPoolGrad,

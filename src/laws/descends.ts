@@ -10,6 +10,7 @@ import { arbQuadratic, quadraticLoss, type Problem } from './problem.js';
 import { runOptimizer } from './run.js';
 import { isOptimizer } from './subject.js';
 import type { TreeDesc } from './treeDesc.js';
+import { lawOptions } from './options.js';
 
 /** Options of `descendsOnQuadratic`. */
 export interface DescentOptions {
@@ -42,6 +43,7 @@ export function quadraticValue(params: TreeDesc, p: Problem): number {
  * learning rate, k steps end at a finite loss strictly below L(w₀). Give a transform, an optimizer, or `(lr) => transform`.
  */
 export function descendsOnQuadratic(subject: AnyTransformation | Optimizer | ((learningRate: number) => AnyTransformation), options: DescentOptions = {}): Law<[[Problem, number]]> {
+  lawOptions('descendsOnQuadratic', options, ['steps', 'learningRate', 'source', 'tree', 'curvature', 'start']);
   const { steps = 10, learningRate = 0.01 } = options;
   const opt: Optimizer = isOptimizer(subject)
     ? subject

@@ -7,6 +7,7 @@ import { law, violated, type Law } from './law.js';
 import { leastSquares, type Problem, type ProblemKit } from './problem.js';
 import { runOptimizer, runTransform, type Run } from './run.js';
 import { isOptimizer, type Subject } from './subject.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /** Options of `deterministic`. */
 export interface DeterministicOptions extends StreamOptions {
@@ -32,6 +33,7 @@ const compareRuns = (a: Run, b: Run, what: 'params' | 'updates'): void => {
  * both runs, so hidden mutable state in a closure is caught too.
  */
 export function deterministic(subject: Subject, options: DeterministicOptions = {}): Law<[unknown]> {
+  lawOptions('deterministic', options, [...STREAM_KEYS, 'steps', 'problem']);
   const steps = options.steps ?? 5;
   if (isOptimizer(subject)) {
     const { loss, problem } = options.problem ?? leastSquares();

@@ -4,6 +4,7 @@ import { compareTrees, type Tolerance } from './compare.js';
 import { law, violated, type Law } from './law.js';
 import { runTransform } from './run.js';
 import type { ParamsAndGrads } from './arbitraries.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /** Options shared by the laws that run transforms on random gradient streams. */
 export interface StreamOptions extends ParamsAndGradsOptions {
@@ -33,6 +34,7 @@ export function sameRuns(labelled: readonly (readonly [string, AnyTransformation
 
 /** equivalent(t₁, t₂): the two transforms give the same updates, step by step, on every random params tree and gradient stream. */
 export function equivalent(t1: AnyTransformation, t2: AnyTransformation, options: EquivalentOptions = {}): Law<[ParamsAndGrads]> {
+  lawOptions('equivalent', options, [...STREAM_KEYS, 'tolerance', 'name']);
   const tolerance = options.tolerance ?? 'exact';
   return law(options.name ?? 'equivalent', arbParamsAndGrads(options), (input) =>
     sameRuns([['the first transform', t1], ['the second transform', t2]], input, tolerance, options.apply ?? true),

@@ -5,6 +5,7 @@ import type { StreamOptions } from './equivalent.js';
 import { law, violated, type Law } from './law.js';
 import { runTransform } from './run.js';
 import type { TreeDesc } from './treeDesc.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 const firstNonFinite = (d: TreeDesc): string => {
   for (const [n, l] of Object.entries(d)) {
@@ -16,6 +17,7 @@ const firstNonFinite = (d: TreeDesc): string => {
 
 /** preservesFinite(t): on finite params and finite gradient streams, every update and every params tree after it is finite. */
 export function preservesFinite(t: AnyTransformation, options: StreamOptions = {}): Law<[ParamsAndGrads]> {
+  lawOptions('preservesFinite', options, STREAM_KEYS);
   return law('finite in ⇒ finite out', arbParamsAndGrads(options), (input) => {
     const run = runTransform(t, input.params, input.stream, { apply: options.apply ?? true });
     run.updates.forEach((u, i) => {
@@ -41,6 +43,7 @@ export interface SkipsNonFiniteOptions extends Omit<StreamOptions, 'apply'> {
  * the finite steps act as `inner` (if given) would on the finite steps alone.
  */
 export function skipsNonFinite(t: AnyTransformation, options: SkipsNonFiniteOptions = {}): Law<[ParamsAndGrads]> {
+  lawOptions('skipsNonFinite', options, ['tree', 'length', 'grads', 'stream', 'skipped', 'inner']);
   const arb = options.stream !== undefined ? arbParamsAndGrads(options) : arbTree(options.tree).chain((params) => arbCorruptedStream(params, options.length ?? 6, options.grads ?? options.tree).map((stream) => ({ params, stream })));
   return law('skips non-finite updates', arb, (input) => {
     const counts: number[] = [];

@@ -9,6 +9,7 @@ import { law, violated, type Law } from './law.js';
 import { leastSquares, type Problem, type ProblemKit } from './problem.js';
 import { runOptimizer, runTransform } from './run.js';
 import { isOptimizer, type Subject } from './subject.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /** Options of `inputsUntouched`. */
 export interface InputsUntouchedOptions extends StreamOptions {
@@ -63,6 +64,7 @@ function guarded<R>(held: readonly Held[], call: string, i: number, run: () => R
  * neither disposes nor changes any tensor it is given — params, batch, state, gradients — checked bitwise over k steps.
  */
 export function inputsUntouched(subject: Subject, options: InputsUntouchedOptions = {}): Law<[unknown]> {
+  lawOptions('inputsUntouched', options, [...STREAM_KEYS, 'steps', 'problem']);
   const steps = options.steps ?? 3;
   if (isOptimizer(subject)) {
     const { loss, problem } = options.problem ?? leastSquares();

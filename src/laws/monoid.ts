@@ -5,6 +5,7 @@ import type { ParamsAndGrads } from './arbitraries.js';
 import { arbParamsAndGrads } from './arbitraries.js';
 import { sameRuns, type StreamOptions } from './equivalent.js';
 import { law, type Law } from './law.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /** The composition under test (default optimix's `chain`). */
 export type Compose = (...ts: AnyTransformation[]) => AnyTransformation;
@@ -19,6 +20,7 @@ export interface MonoidOptions extends StreamOptions {
 
 /** isMonoidUnit(t): chain(identity, t) and chain(t, identity) give exactly t's updates on every random gradient stream. */
 export function isMonoidUnit(t: AnyTransformation, options: MonoidOptions = {}): Law<[ParamsAndGrads]> {
+  lawOptions('isMonoidUnit', options, [...STREAM_KEYS, 'chain', 'unit']);
   const chain = options.chain ?? libraryChain;
   const unit = options.unit ?? libraryIdentity;
   return law('identity is the unit of chain', arbParamsAndGrads(options), (input) =>
@@ -28,6 +30,7 @@ export function isMonoidUnit(t: AnyTransformation, options: MonoidOptions = {}):
 
 /** isAssociative(a, b, c): chain(chain(a, b), c) and chain(a, chain(b, c)) (and, for optimix's chain, chain(a, b, c)) give exactly the same updates on every random gradient stream. */
 export function isAssociative(a: AnyTransformation, b: AnyTransformation, c: AnyTransformation, options: Omit<MonoidOptions, 'unit'> = {}): Law<[ParamsAndGrads]> {
+  lawOptions('isAssociative', options, [...STREAM_KEYS, 'chain']);
   const chain = options.chain ?? libraryChain;
   return law('chain is associative', arbParamsAndGrads(options), (input) =>
     sameRuns(

@@ -5,6 +5,7 @@ import { normOf } from './compare.js';
 import type { StreamOptions } from './equivalent.js';
 import { law, violated, type Law } from './law.js';
 import { runTransform } from './run.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /** The default gradient values of `neverExceedsNorm`: large enough that clipping happens. */
 const LARGE = { min: -1000, max: 1000 } as const;
@@ -20,6 +21,7 @@ export function neverExceedsNorm(
   maxNorm: number | fc.Arbitrary<number>,
   options: StreamOptions = {},
 ): Law<[unknown]> {
+  lawOptions('neverExceedsNorm', options, STREAM_KEYS);
   const ms = typeof maxNorm === 'number' ? fc.constant(maxNorm) : maxNorm;
   const streams = arbParamsAndGrads({ ...options, grads: options.grads ?? options.tree ?? LARGE });
   return law('never exceeds the norm bound', fc.tuple(ms, streams), ([m, input]: [number, ParamsAndGrads]) => {

@@ -6,6 +6,7 @@ import { law, violated, type Law } from './law.js';
 import { leastSquares, type Problem, type ProblemKit } from './problem.js';
 import { runOptimizer, runTransform } from './run.js';
 import { isOptimizer, type Subject } from './subject.js';
+import { lawOptions } from './options.js';
 
 /** Options of `noLeak`. */
 export interface NoLeakOptions extends Omit<StreamOptions, 'length' | 'apply'> {
@@ -21,6 +22,7 @@ export interface NoLeakOptions extends Omit<StreamOptions, 'length' | 'apply'> {
  * factory `() => subject` to build a fresh one per run.
  */
 export function noLeak(subject: Subject | (() => Subject), steps = 50, options: NoLeakOptions = {}): Law<[unknown]> {
+  lawOptions('noLeak', options, ['tree', 'grads', 'stream', 'warmup', 'problem']);
   const make = typeof subject === 'function' ? subject : () => subject;
   const warmup = options.warmup ?? 1;
   if (!Number.isInteger(steps) || steps <= warmup) throw new RangeError(`noLeak: steps must be an integer > warmup (${warmup}), got ${steps}`);

@@ -6,6 +6,7 @@ import { arbParamsAndGrads, arbScale, type ParamsAndGrads } from './arbitraries.
 import type { Tolerance } from './compare.js';
 import { sameRuns, type StreamOptions } from './equivalent.js';
 import { law, type Law } from './law.js';
+import { lawOptions, STREAM_KEYS } from './options.js';
 
 /**
  * The default tolerance of `scaleComposes`: (x·a)·b rounds three times in float32 (a, x·a, ·b) and x·(a·b) twice
@@ -19,6 +20,7 @@ export function scaleComposes(
   factory: (c: number) => AnyTransformation = scale,
   options: StreamOptions & { readonly tolerance?: Tolerance; readonly factors?: fc.Arbitrary<number> } = {},
 ): Law<[[number, number, ParamsAndGrads]]> {
+  lawOptions('scaleComposes', options, [...STREAM_KEYS, 'tolerance', 'factors']);
   const factor = options.factors ?? arbScale();
   return law('scale(a) then scale(b) is scale(a·b)', fc.tuple(factor, factor, arbParamsAndGrads(options)), ([a, b, input]) =>
     sameRuns([[`scale(${a * b})`, factory(a * b)], [`chain(scale(${a}), scale(${b}))`, chain(factory(a), factory(b))]], input, options.tolerance ?? SCALE_TOLERANCE, options.apply ?? false),

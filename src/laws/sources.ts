@@ -13,6 +13,7 @@ import { law, violated, type Law } from './law.js';
 import { leastSquares, type Problem, type ProblemKit } from './problem.js';
 import { runOptimizer } from './run.js';
 import { snapshot, type TreeDesc } from './treeDesc.js';
+import { lawOptions } from './options.js';
 
 /** recorder(sink): a transformation that passes updates through unchanged and pushes a snapshot of each into sink (for reading a source's gradient). */
 export function recorder(sink: TreeDesc[]): GradientTransformation<null> {
@@ -51,6 +52,7 @@ export interface SourceLawOptions {
 
 /** sameGradient(a, b): under the same key, on random params and batches, sources a and b hand the transform the same gradient at every step. */
 export function sameGradient(a: GradientSource, b: GradientSource, options: SourceLawOptions = {}): Law<[[Problem, number]]> {
+  lawOptions('sameGradient', options, ['problem', 'steps', 'learningRate', 'tolerance', 'name']);
   const { loss, problem } = options.problem ?? leastSquares();
   const { steps = 3, learningRate = 0.01, tolerance = 'exact' } = options;
   return law(options.name ?? 'same gradient', fc.tuple(problem, arbSeed()), ([p, seed]) => {
@@ -65,6 +67,7 @@ export function sameGradient(a: GradientSource, b: GradientSource, options: Sour
 
 /** reducesToClean(source): the source gives exactly cleanGrad's gradient (e.g. perturbedGrad(filterNoise(0)), mix(cleanGrad, cleanGrad, λ)). */
 export function reducesToClean(source: GradientSource, options: SourceLawOptions = {}): Law<[[Problem, number]]> {
+  lawOptions('reducesToClean', options, ['problem', 'steps', 'learningRate', 'tolerance', 'name']);
   return sameGradient(source, cleanGrad, { name: 'reduces to cleanGrad', ...options });
 }
 
@@ -79,6 +82,7 @@ export const MIX_RTOL = 1e-6;
  * noise does not depend on λ — to MIX_RTOL of |(1−λ)g(0)| + |λg(1)| elementwise.
  */
 export function mixIsLinear(a: GradientSource, b: GradientSource, options: Omit<SourceLawOptions, 'tolerance' | 'steps' | 'learningRate'> & { readonly batch?: BatchMode; readonly rtol?: number } = {}): Law<[[Problem, number, number]]> {
+  lawOptions('mixIsLinear', options, ['problem', 'name', 'batch', 'rtol']);
   const { loss, problem } = options.problem ?? leastSquares();
   const rtol = options.rtol ?? MIX_RTOL;
   const batch = { batch: options.batch ?? 'same' } as const;

@@ -10,6 +10,7 @@ import { law, violated, type Law } from './law.js';
 import { leastSquares, type Problem, type ProblemKit } from './problem.js';
 import { runOptimizer } from './run.js';
 import { snapshot } from './treeDesc.js';
+import { lawOptions } from './options.js';
 
 /** Options of `zeroLearningRateIsIdentity`. */
 export interface ZeroLearningRateOptions {
@@ -26,6 +27,7 @@ export interface ZeroLearningRateOptions {
  * ('exact': w + (−0·u) may turn −0 into +0, nothing else) — no decay, momentum or bias correction leaks past lr.
  */
 export function zeroLearningRateIsIdentity(factory: (learningRate: number) => AnyTransformation, options: ZeroLearningRateOptions = {}): Law<[[Problem, number]]> {
+  lawOptions('zeroLearningRateIsIdentity', options, ['steps', 'source', 'problem']);
   const { loss, problem } = options.problem ?? leastSquares();
   const steps = options.steps ?? 5;
   const opt = optimizer(options.source ?? cleanGrad, factory(0));

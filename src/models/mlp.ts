@@ -15,12 +15,14 @@ import {
   type ParamSpec,
   type ZooModel,
 } from './spec.js';
+import { checkKeys } from '../validate.js';
 
 /** MLP options with every default filled in. */
 export type ResolvedMlpOptions = Required<MlpOptions>;
 
 /** resolveMlpOptions(o): defaults inputShape = [28, 28, 1], hidden = [128], classes = 10; validated and frozen. */
 export function resolveMlpOptions(o: MlpOptions = {}): ResolvedMlpOptions {
+  checkKeys('mlp', o, ['inputShape', 'hidden', 'classes']);
   return Object.freeze({
     inputShape: positiveInts(o.inputShape ?? [28, 28, 1], 'mlp: inputShape', 1),
     hidden: positiveInts(o.hidden ?? [128], 'mlp: hidden'),

@@ -18,12 +18,14 @@ import {
   type ResnetSmallOptions,
   type ZooModel,
 } from './spec.js';
+import { checkKeys } from '../validate.js';
 
 /** Small-ResNet options with every default filled in. */
 export type ResolvedResnetSmallOptions = Required<ResnetSmallOptions>;
 
 /** resolveResnetSmallOptions(o): defaults inputShape = [28, 28, 1], width = 16, blocks = 2, classes = 10, downsample = true. */
 export function resolveResnetSmallOptions(o: ResnetSmallOptions = {}): ResolvedResnetSmallOptions {
+  checkKeys('resnetSmall', o, ['inputShape', 'width', 'blocks', 'classes', 'downsample']);
   const downsample = o.downsample ?? true;
   if (typeof downsample !== 'boolean') throw new TypeError(`resnetSmall: downsample must be a boolean, got ${String(downsample)}`);
   const r = Object.freeze({

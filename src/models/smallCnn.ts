@@ -17,12 +17,14 @@ import {
   type SmallCnnOptions,
   type ZooModel,
 } from './spec.js';
+import { checkKeys } from '../validate.js';
 
 /** Small-CNN options with every default filled in. */
 export type ResolvedSmallCnnOptions = Required<SmallCnnOptions>;
 
 /** resolveSmallCnnOptions(o): defaults inputShape = [28, 28, 1], channels = [16, 32], classes = 10; validated and frozen. */
 export function resolveSmallCnnOptions(o: SmallCnnOptions = {}): ResolvedSmallCnnOptions {
+  checkKeys('smallCnn', o, ['inputShape', 'channels', 'classes']);
   const r = Object.freeze({
     inputShape: positiveInts(o.inputShape ?? [28, 28, 1], 'smallCnn: inputShape', 3),
     channels: positiveInts(o.channels ?? [16, 32], 'smallCnn: channels', 1),

@@ -6,7 +6,7 @@ import { definePerturbation } from '../source/define.js';
 import type { ResolvedPerturbation } from '../source/node.js';
 import type { AdaptiveFilterNoise, LeafMask } from '../source/types.js';
 import { reductionAxes, type Tree } from '../tree.js';
-import { all, hyper, orThrow, rules } from '../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../validate.js';
 import { checkAxis, checkDraw, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
 import { drawNormals, type Normals } from './normals.js';
 
@@ -36,7 +36,7 @@ export function adaptiveFilterNoise(options: AdaptiveFilterNoiseOptions = {}): A
   const eta = alias<Hyper>('adaptiveFilterNoise', options, 'eta', 'η', 1);
   const beta = alias<Hyper>('adaptiveFilterNoise', options, 'beta', 'β', 0.9);
   orThrow(
-    all({ sigma: hyper('σ (sigma)', sigma, rules.nonNegative), eta: hyper('η (eta)', eta, rules.nonNegative), beta: hyper('β (beta)', beta, rules.unitOpen) }),
+    all({ options: knownKeys(options, ['sigma', 'σ', 'eta', 'η', 'beta', 'β', 'axis', 'mask', 'draw']), sigma: hyper('σ (sigma)', sigma, rules.nonNegative), eta: hyper('η (eta)', eta, rules.nonNegative), beta: hyper('β (beta)', beta, rules.unitOpen) }),
     'adaptiveFilterNoise',
   );
   checkAxis('adaptiveFilterNoise', options.axis);

@@ -4,7 +4,7 @@ import { definePerturbation } from '../source/define.js';
 import type { ResolvedPerturbation } from '../source/node.js';
 import type { Adversarial, LeafMask } from '../source/types.js';
 import { globalNorm, type Tree } from '../tree.js';
-import { all, bool, hyper, num, orThrow, rules } from '../validate.js';
+import { all, bool, hyper, knownKeys, num, orThrow, rules } from '../validate.js';
 
 /** Options of `adversarial`. */
 export interface AdversarialOptions {
@@ -30,7 +30,7 @@ export function adversarial(rho: Hyper = 0.05, options: AdversarialOptions = {})
     throw new TypeError(`adversarial: both 'eta' and 'η' are given, with different values; give one`);
   }
   const adaptive = options.adaptive ?? false;
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), eta: num('η (eta)', eta, rules.nonNegative), adaptive: bool('adaptive', adaptive) }), 'adversarial');
+  orThrow(all({ options: knownKeys(options, ['adaptive', 'eta', 'η', 'adaptiveMask', 'mask']), rho: hyper('ρ (rho)', rho, rules.nonNegative), eta: num('η (eta)', eta, rules.nonNegative), adaptive: bool('adaptive', adaptive) }), 'adversarial');
   return Object.freeze({
     kind: 'adversarial',
     rho,

@@ -5,7 +5,7 @@ import { definePerturbation } from '../source/define.js';
 import type { ResolvedPerturbation } from '../source/node.js';
 import type { FilterNoise, LeafMask } from '../source/types.js';
 import { filterNorms, type Tree } from '../tree.js';
-import { hyper, orThrow, rules } from '../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../validate.js';
 import { drawNormals, normalSeed, type Normals } from './normals.js';
 
 /** Options shared by the filter-noise perturbations. */
@@ -23,7 +23,7 @@ export interface FilterOptions {
 
 /** filterNoise(σ = 0.01, { axis = −1, mask }): RWP's noise, ε_i ~ N(0, (σ·‖W_i‖)²) per output filter i; rank-1 leaves std σ·(‖p‖ + 1e-16) (Li et al. 2022). */
 export function filterNoise(sigma: Hyper = 0.01, options: FilterOptions = {}): FilterNoise {
-  orThrow(hyper('σ (sigma)', sigma, rules.nonNegative), 'filterNoise');
+  orThrow(all({ options: knownKeys(options, ['axis', 'mask', 'draw']), sigma: hyper('σ (sigma)', sigma, rules.nonNegative) }), 'filterNoise');
   checkAxis('filterNoise', options.axis);
   checkDraw('filterNoise', options.draw);
   return Object.freeze({ kind: 'filterNoise', sigma, axis: options.axis ?? -1, draw: options.draw ?? 0, ...(options.mask === undefined ? {} : { mask: options.mask }) });

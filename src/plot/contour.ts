@@ -1,4 +1,5 @@
 import { checkSize, escapeXml, formatTick, isArray, niceStep, num, ticksIn, viridis, svgOpen } from './svg.js';
+import { checkKeys } from '../validate.js';
 
 /** Options of `contourSvg`. */
 export interface ContourOptions {
@@ -38,6 +39,7 @@ export interface ContourOptions {
  */
 export function contourSvg(options: ContourOptions): string {
   const fn = 'contourSvg';
+  checkKeys(fn, options, ['title', 'xs', 'ys', 'z', 'xLabel', 'yLabel', 'zLabel', 'width', 'height', 'levels', 'zRange', 'marker']);
   const { title, xs, ys, z, xLabel = '', yLabel = '', zLabel = '', width = 560, height = 460 } = options;
   checkSize(fn, 'width', width);
   checkSize(fn, 'height', height);

@@ -1,4 +1,5 @@
 import { checkSize, DASHES, escapeXml, formatTick, isArray, niceDomain, num, PALETTE, textWidth, ticksIn, svgOpen } from './svg.js';
+import { checkKeys } from '../validate.js';
 
 /** One line of a line chart: a name and its points. */
 export interface LineSeries {
@@ -37,6 +38,7 @@ export interface LineChartOptions {
  */
 export function lineChartSvg(options: LineChartOptions): string {
   const fn = 'lineChartSvg';
+  checkKeys(fn, options, ['title', 'xLabel', 'yLabel', 'series', 'width', 'height', 'logY', 'markers']);
   const { title, xLabel = '', yLabel = '', series, width = 640, height = 400, logY = false } = options;
   checkSize(fn, 'width', width);
   checkSize(fn, 'height', height);

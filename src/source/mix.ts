@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { splitBatch } from '../batch.js';
 import type { Hyper } from '../schedule.js';
 import { zipWith } from '../tree.js';
-import { all, hyper, ok, orThrow, problem, rules, type Validation } from '../validate.js';
+import { all, hyper, knownKeys, ok, orThrow, problem, rules, type Validation } from '../validate.js';
 import { defineSource } from './define.js';
 import type { Evaluation, ResolvedSource, SourceNode } from './node.js';
 import { isSource } from './registries.js';
@@ -67,6 +67,7 @@ export function mix(a: GradientSource, b: GradientSource, lambda: Hyper = 0.5, o
   const batch = options.batch ?? 'same';
   orThrow(
     all({
+      options: knownKeys(options, ['batch']),
       a: checkSource('a', a),
       b: checkSource('b', b),
       lambda: hyper('λ (lambda)', lambda, rules.unit),

@@ -4,6 +4,9 @@ import type { AnyTransformation, GradientTransformation, State } from './types.j
 
 /** chain(t₁, …, tₙ): apply t₁ then t₂ … then tₙ to the updates; state is the tuple of their states. A monoid with `identity` as unit. */
 export function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
+  transforms.forEach((t, i) => {
+    if (typeof t?.init !== 'function' || typeof t?.update !== 'function') throw new TypeError(`chain: argument ${i + 1} must be a gradient transformation { init, update }, got ${JSON.stringify(t)}`);
+  });
   return {
     init: (params) => transforms.map((t) => t.init(params) as State),
     update: (updates, states, params) =>

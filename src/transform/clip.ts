@@ -6,9 +6,9 @@ import { stateless, type GradientTransformation } from './types.js';
 /** Relative margin that keeps float32 rounding from lifting a clipped norm above its bound. */
 const MARGIN = 1 - 1e-6;
 
-/** clipByGlobalNorm(m): u ↦ u·min(1, m/‖u‖), ‖·‖ the L2 norm over all leaves (Pascanu et al. 2013); the result's norm never exceeds m. */
+/** clipByGlobalNorm(m): u ↦ u·min(1, m/‖u‖), ‖·‖ the L2 norm over all leaves (Pascanu et al. 2013); the result's norm never exceeds m. m > 0 (0 would zero every update). */
 export function clipByGlobalNorm(maxNorm: number): GradientTransformation<null> {
-  orThrow(num('maxNorm', maxNorm, rules.nonNegative), 'clipByGlobalNorm');
+  orThrow(num('maxNorm', maxNorm, { test: (x) => x > 0, says: 'must be > 0 (0 would zero every update)' }), 'clipByGlobalNorm');
   return stateless((u) => {
     const norm = globalNorm(u);
     const factor = tf.minimum(1, tf.div(maxNorm * MARGIN, tf.maximum(norm, 1e-30)));

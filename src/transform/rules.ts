@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type { Hyper } from '../schedule.js';
-import { all, bool, hyper, num, orThrow, rules, type Validation } from '../validate.js';
+import { all, bool, hyper, knownKeys, num, orThrow, rules, type Validation } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import type { Mask } from './mask.js';
 import { chain } from './chain.js';
@@ -29,6 +29,7 @@ const checkSgd = (lr: Hyper, o: SgdOptions) =>
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     nesterov: bool('nesterov', o.nesterov ?? false),
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+    options: knownKeys(o, ['momentum', 'nesterov', 'weightDecay', 'mask']),
   });
 
 const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
@@ -57,26 +58,29 @@ export interface AdamRuleOptions {
   readonly eps?: number;
 }
 
-const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
+const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }, withDecay: boolean) =>
   all({
     learningRate: hyper('learningRate', lr, rules.nonNegative),
     b1: num('b1', o.b1 ?? 0.9, rules.unitOpen),
     b2: num('b2', o.b2 ?? 0.999, rules.unitOpen),
     eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
+    options: knownKeys(o, ['b1', 'b2', 'eps', ...(withDecay ? ['weightDecay', 'mask'] : [])]),
   });
+
+const adamPart = ({ b1, b2, eps }: AdamRuleOptions): AdamRuleOptions => ({ ...(b1 === undefined ? {} : { b1 }), ...(b2 === undefined ? {} : { b2 }), ...(eps === undefined ? {} : { eps }) });
 
 /** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
 export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
-  orThrow(checkAdam(learningRate, options), 'adam');
-  return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
+  orThrow(checkAdam(learningRate, options, false), 'adam');
+  return chain(scaleByAdam(adamPart(options)), scaleByLearningRate(learningRate));
 }
 
 /** adamw(lr, { weightDecay = 1e-4, mask, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
 export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
-  orThrow(checkAdam(learningRate, options), 'adamw');
+  orThrow(checkAdam(learningRate, options, true), 'adamw');
   const decay = addDecayedWeights(options.weightDecay ?? 1e-4, options.mask === undefined ? {} : { mask: options.mask });
-  return chain(scaleByAdam(options), decay, scaleByLearningRate(learningRate));
+  return chain(scaleByAdam(adamPart(options)), decay, scaleByLearningRate(learningRate));
 }
 
 /** Options of `rmsprop`. */
@@ -101,6 +105,7 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     centered: bool('centered', o.centered ?? false),
     epsilonInSqrt: bool('epsilonInSqrt', o.epsilonInSqrt ?? false),
+    options: knownKeys(o, ['decay', 'eps', 'momentum', 'centered', 'epsilonInSqrt']),
   });
 
 /** rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false }) = chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012). */
@@ -117,9 +122,9 @@ export const safe = {
   /** `sgd`, returning Left(problems) instead of throwing. */
   sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
   /** `adam`, returning Left(problems) instead of throwing. */
-  adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o), () => adam(lr, o)),
+  adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o, false), () => adam(lr, o)),
   /** `adamw`, returning Left(problems) instead of throwing. */
-  adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o), () => adamw(lr, o)),
+  adamw: (lr: Hyper, o: AdamRuleOptions & { readonly weightDecay?: Hyper } = {}) => safely(checkAdam(lr, o, true), () => adamw(lr, o)),
   /** `rmsprop`, returning Left(problems) instead of throwing. */
   rmsprop: (lr: Hyper, o: RmspropOptions = {}) => safely(checkRmsprop(lr, o), () => rmsprop(lr, o)),
 };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByAdam`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8 (Kingma & Ba 2015). */
@@ -14,7 +14,7 @@ export interface AdamOptions {
 }
 
 /** scaleByAdam({ b1, b2, eps }): m ← b1·m + (1−b1)·u, v ← b2·v + (1−b2)·u², out = m̂/(√v̂ + eps), m̂ = m/(1−b1ᵗ), v̂ = v/(1−b2ᵗ) (Kingma & Ba 2015). */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<{
+export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -22,7 +22,8 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = 
   /** The second moment v. */
   readonly nu: Tree;
 }> {
-  orThrow(all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdam');
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
+  orThrow(all({ options: knownKeys(options, ['b1', 'b2', 'eps']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdam');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     (u, { count, mu, nu }) => {

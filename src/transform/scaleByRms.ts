@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByRms`; defaults decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false. */
@@ -16,13 +16,14 @@ export interface RmsOptions {
 }
 
 /** scaleByRms({ decay, eps }): ν ← decay·ν + (1−decay)·u², out = u/(√ν + eps) (Tieleman & Hinton 2012); options centre ν and move eps. */
-export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{
+export function scaleByRms(options: RmsOptions = {}): GradientTransformation<{
   /** The running mean of u². */
   readonly nu: Tree;
   /** The running mean of u when centered, else null. */
   readonly mu: Tree | null;
 }> {
-  orThrow(all({ decay: num('decay', decay, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), centered: bool('centered', centered), epsilonInSqrt: bool('epsilonInSqrt', epsilonInSqrt) }), 'scaleByRms');
+  const { decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false } = options;
+  orThrow(all({ options: knownKeys(options, ['decay', 'eps', 'centered', 'epsilonInSqrt']), decay: num('decay', decay, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), centered: bool('centered', centered), epsilonInSqrt: bool('epsilonInSqrt', epsilonInSqrt) }), 'scaleByRms');
   return transformation(
     (params) => ({ nu: zerosLike(params), mu: centered ? zerosLike(params) : null }),
     (u, { nu, mu }) => {

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, zerosLike, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** trace({ decay, nesterov = false }): m ← decay·m + u; output m, or u + decay·m with Nesterov (as torch.optim.SGD and tf.train.momentum). */
-export function trace({ decay, nesterov = false }: { decay: number; nesterov?: boolean }): GradientTransformation<{
+export function trace(options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<{
   /** The momentum m, named like the params. */
   readonly momentum: Tree;
 }> {
-  orThrow(all({ decay: num('momentum', decay, rules.unitOpen), nesterov: bool('nesterov', nesterov) }), 'trace');
+  const { decay, nesterov = false } = options;
+  orThrow(all({ options: knownKeys(options, ['decay', 'nesterov']), decay: num('momentum', decay, rules.unitOpen), nesterov: bool('nesterov', nesterov) }), 'trace');
   return transformation(
     (params) => ({ momentum: zerosLike(params) }),
     (u, { momentum }) => {
