@@ -125,7 +125,9 @@ export function finish(where: string, opt: Optimizer, params: Tree, state: Optim
     if (opt.transform.handlesNonFinite !== true) {
       throw new NonFiniteError(`${where}: the loss is ${String(sums[0])} at step ${state.count} (the gradient is finite); wrap the transform in applyIfFinite(…) to skip such steps`);
     }
-    grads = map(grads, (g) => tf.fill(g.shape, Number.NaN)); // a step at a non-finite loss counts as non-finite: applyIfFinite skips it
+    // A non-finite loss with a finite gradient still marks the step non-finite, so that applyIfFinite skips it; a
+    // gradient that already holds NaN/Inf reaches the transform as it is (zeroNans keeps its finite entries).
+    if (names.every((_, i) => Number.isFinite(sums[i + 1]))) grads = map(grads, (g) => tf.fill(g.shape, Number.NaN));
   }
   const [updates, transformState] = opt.transform.update(grads, state.transform, params);
   checkStructure(where, params, updates, 'the transform\'s updates');

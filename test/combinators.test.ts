@@ -292,8 +292,9 @@ test('a state of combinators checkpoints: serialize at step 3, deserialize, resu
     }
     return { p, s };
   };
+  // Each run starts from its own init: a run disposes the state tensors it carries forward and then replaces.
+  const full = go(p0, opt.init(p0, key(1)), 0, 6);
   const s0 = opt.init(p0, key(1));
-  const full = go(p0, s0, 0, 6);
   const half = go(p0, s0, 0, 3);
   const { manifest, weights } = serialize({ params: half.p, state: half.s, opt });
   const loaded = deserialize(JSON.parse(JSON.stringify(manifest)) as unknown, weights.slice(), { params: p0, opt });
