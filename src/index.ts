@@ -29,3 +29,6 @@ export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';
 export * from './interop/index.js';
+// parallel (issue #10): loss references workers can rebuild, and train's worker count.
+export { lossFrom, ModelRefError, type ModuleRef, type ZooRef } from './interpret/modelRef.js';
+export { workerCount } from './train.js';

@@ -38,7 +38,7 @@ export function tagLoss<F extends LossFn>(loss: F, ref: ModelRef): F {
 
 /** The three ways, for error messages. */
 export const THREE_WAYS =
-  "give the workers a loss they can rebuild: (1) a model-zoo model (mlp, smallCnn, resnetSmall from 'optimix/models'), (2) a tfjs-layers model through fromModel(model), or (3) your own loss module through await lossFrom('./model.ts') (or { module: new URL('./model.ts', import.meta.url), export: 'loss' })";
+  "give the workers a loss they can rebuild: (1) a model-zoo model (mlp, smallCnn, resnetSmall from 'optimix/models': pass the model, not model.loss), (2) a tfjs-layers model through fromModel(model), or (3) your own loss module through await lossFrom('./model.ts') (or { module: new URL('./model.ts', import.meta.url), export: 'loss' })";
 
 /** moduleUrl(m): a `file:` URL for a URL, URL string, absolute path, or path relative to the working directory. */
 export function moduleUrl(m: string | URL): string {
@@ -62,17 +62,19 @@ export function toModelRef(x: unknown, where: string): ModelRef {
     if (o.zoo !== undefined) return { zoo: o.zoo };
     if (o.spec !== undefined && typeof o.spec === 'object') return { zoo: o.spec };
   }
+  const why = (x as { whyNoWorker?: string }).whyNoWorker;
+  if (why !== undefined) throw new ModelRefError(`${where}: workers cannot rebuild this fromModel model: ${why}`);
   if (typeof x === 'function') throw new ModelRefError(`${where}: this loss is a plain function, which a worker thread cannot rebuild; ${THREE_WAYS}`);
   throw new ModelRefError(`${where}: model must be a zoo model, a fromModel adapter, a lossFrom loss or { module, export?, args? }; ${THREE_WAYS}`);
 }
 
 /** pick(value, ref, name): the loss in a module export (a function, a factory's result, or a Model's `loss`). */
-function pick(value: unknown, ref: ModuleRef, name: string): LossFn {
+async function pick(value: unknown, ref: ModuleRef, name: string): Promise<LossFn> {
   const where = `model module ${String(ref.module)}`;
   if (value === undefined) throw new ModelRefError(`${where} has no export '${name}'`);
   if (ref.args !== undefined) {
     if (typeof value !== 'function') throw new ModelRefError(`${where}: export '${name}' is not a function, but args were given`);
-    value = (value as (...a: unknown[]) => unknown)(...ref.args);
+    value = await (value as (...a: unknown[]) => unknown)(...ref.args);
   }
   if (typeof value === 'function') return value as LossFn;
   if (typeof value === 'object' && value !== null && typeof (value as { loss?: unknown }).loss === 'function') return (value as { loss: LossFn }).loss;
