@@ -4,15 +4,15 @@
 //   npm run bench                         # everything (≈ 3–5 min on 2 cores)
 //   npm run bench -- --quick              # fewer steps, mlp + smallCnn, one cpu rep, 100 memory steps
 //   npm run bench -- --models smallCnn --steps 40 --out docs/bench.md
-//   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
+//   npm run bench -- --memory             # only the memory check (2000 RWP-parallel steps on the small CNN)
 //
 // Flags: --steps N (timing rounds, default 8) --block N (consecutive steps of a method per round, default 10)
 //        --warmup N (default 3) --batch N (default 64)
 //        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,grad,pair (default all; sgd-momentum, the reference, always)
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
-//        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
-//        --sections kernels,steps,cpu,memory --out FILE (also write the report as markdown) --quick --memory
+//        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 2000)
+//        --sections kernels,steps,cpu,parallel,memory --out FILE (also write the report as markdown) --quick --memory
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,7 @@ import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } f
 import type { Batch } from '../src/model.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import { gradientRunner, randomBatch } from './gradientRunner.js';
+import { parallelPath } from './parallelPath.js';
 import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, type Sample, type Summary } from './stats.js';
 
 const { values: flags } = parseArgs({
@@ -60,9 +61,9 @@ const QUIET = flags.quiet === true;
 const METHODS = flags.methods === undefined ? undefined : new Set(flags.methods.split(',').map((x) => x.trim()));
 const QUIET_THRESHOLD = flags['quiet-threshold'] === undefined ? 0.25 : Number(flags['quiet-threshold']);
 const LR = flags.lr === undefined ? undefined : Number(flags.lr);
-const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 500));
+const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 2000));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
-const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'kernels,steps,cpu,memory')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'kernels,steps,cpu,parallel,memory')).split(',').map((s) => s.trim()));
 const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).href;
 
 const out: string[] = [];
@@ -365,7 +366,7 @@ async function memoryCheck(steps: number): Promise<string[]> {
   const model = modelFromSpec(spec);
   const init = model.init(key(0));
   const batch = randomBatch(BATCH, 7);
-  const interp = parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } });
+  const interp = parallel({ workers: 1, model });
   const opt = optimizer(rwp(), sgd(0.1, { momentum: 0.9 }));
   let params: Tree = init;
   let state = opt.init(init, key(1));
@@ -468,6 +469,13 @@ if (SECTIONS.has('cpu') && CPU_REPS > 0) {
   say();
 }
 
+let parallelRatios: Map<string, number> | undefined;
+if (SECTIONS.has('parallel')) {
+  const { lines, ratios } = await parallelPath({ rounds: STEPS, block: BLOCK, warmup: WARMUP });
+  for (const line of lines) say(line);
+  parallelRatios = ratios;
+}
+
 if (SECTIONS.has('memory')) {
   const { value: lines, other } = await withOtherLoad(() => memoryCheck(MEMORY_STEPS));
   for (const line of lines) say(line);
@@ -494,6 +502,13 @@ if (cnn !== undefined || speedup !== undefined) {
   }
   if (speedup !== undefined) rows.push(['small CNN forward+backward, cpu / wasm', '≥ 3', fmt(speedup, 1)]);
   say(table(['target', 'goal', 'measured'], rows, ['l', 'r', 'r']));
+  say();
+}
+if (parallelRatios !== undefined) {
+  say('### Targets (issue #10)');
+  say();
+  const goal: Record<string, string> = { 'RWP parallel / SGD, smallCnn': '≤ 1.10', 'RWP parallel / SGD, mlp': '≤ 1.10', 'SGD 2 shards / SGD 1 thread, smallCnn, batch 128': '≤ 0.60', 'worker ready ms (median of 3)': '≤ 500' };
+  say(table(['target', 'goal', 'measured'], [...parallelRatios].map(([k, v]) => [k, goal[k] ?? '—', fmt(v, k.startsWith('worker') ? 0 : 2)]), ['l', 'r', 'r']));
   say();
 }
 say(`- load average at the end: ${load()}; total ${fmt((Date.now() - started.getTime()) / 1000, 0)} s`);

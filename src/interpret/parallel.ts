@@ -58,6 +58,8 @@ export interface ParallelInterpreter extends Interpreter {
   readonly close: () => Promise<void>;
   /** The number of worker threads. */
   readonly workers: number;
+  /** Start every worker now (needs `model`), resolving when all are ready to evaluate; else the first step starts them. */
+  readonly ready: () => Promise<void>;
   /** What each started worker holds: its tfjs tensors, its JS heap and its wasm heap (for leak checks). */
   readonly memory: () => Promise<WorkerMemory[]>;
   /** How this thread's noise was drawn so far: leaves whose normals a worker drew ahead, and leaves drawn here. */
@@ -257,9 +259,10 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
     if (closed) throw new WorkerError('parallel: the interpreter is closed (close() was called); make a new one with parallel()');
   };
 
-  /** start(i, loss): worker i, started (spawned on first use; a worker that died is replaced). */
-  const start = async (i: number, loss: LossFn): Promise<Slot> => {
+  /** start(i, loss): worker i, started (spawned on first use; a worker that died is replaced); `loss` names the model if no option did. */
+  const start = async (i: number, loss?: LossFn): Promise<Slot> => {
     refuseClosed();
+    if (model === undefined && loss === undefined) throw new TypeError('parallel: ready() needs the model option (without it, the first step tells the workers the loss)');
     model ??= toModelRef(loss, 'parallel');
     const slot = slots[i] ?? (slots[i] = spawn(i, model));
     await slot.started;
@@ -366,6 +369,9 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
     workers: count,
     step,
     noiseStats: () => ({ ...noise }),
+    ready: async () => {
+      await Promise.all(slots.map((_, i) => start(i)));
+    },
     memory: async () => {
       const live = slots.filter((s): s is Slot => s !== undefined && s.dead === undefined);
       await Promise.all(live.map((s) => s.started));
