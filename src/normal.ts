@@ -26,8 +26,11 @@ function check(count: number, offset: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0) throw new RangeError(`normals: offset must be a non-negative integer, got ${String(offset)}`);
 }
 
-/** Blocks [b0, b0 + n) (b0 a multiple of 4, n a multiple of 4, not crossing a multiple of 2^32) into out[0 … 4n). */
-function blocks(k0: number, k1: number, b0: number, n: number, out: Float32Array, engine: SimdKernel | undefined): void {
+/**
+ * Blocks [b0, b0 + n) (b0 and n multiples of 4, not crossing a multiple of 2^32) drawn; their elements
+ * [from, from + take) (counted from element 4·b0) copied to out at `at`.
+ */
+function blocks(k0: number, k1: number, b0: number, n: number, from: number, take: number, out: Float32Array, at: number, engine: SimdKernel | undefined): void {
   const lo = b0 % TWO32;
   const hi = Math.floor(b0 / TWO32);
   if (engine !== undefined) {
@@ -35,12 +38,14 @@ function blocks(k0: number, k1: number, b0: number, n: number, out: Float32Array
     const have = engine.memory.buffer.byteLength;
     if (have < bytes) engine.memory.grow(Math.ceil((bytes - have) / 65536));
     engine.fill(k0, k1, lo, hi, n / 4, 0);
-    out.set(new Float32Array(engine.memory.buffer, 0, 4 * n));
+    out.set(new Float32Array(engine.memory.buffer, 4 * from, take), at);
     return;
   }
   const bits = new Uint32Array(4 * n);
+  const buf = new Float32Array(4 * n);
   philoxBlocks(k0, k1, lo, hi, 0, 0, n, bits);
-  for (let i = 0; i < 4 * n; i += 2) boxMuller(bits[i] as number, bits[i + 1] as number, out, i);
+  for (let i = 0; i < 4 * n; i += 2) boxMuller(bits[i] as number, bits[i + 1] as number, buf, i);
+  out.set(buf.subarray(from, from + take), at);
 }
 
 /**
@@ -60,11 +65,9 @@ export function normalWords(words: readonly [number, number], count: number, off
     const b0 = Math.floor(e / 16) * 4;
     const wrap = (Math.floor(b0 / TWO32) + 1) * TWO32;
     const n = Math.min(CHUNK, Math.ceil((end - 4 * b0) / 16) * 4, wrap - b0);
-    const buf = new Float32Array(4 * n);
-    blocks(k0, k1, b0, n, buf, run);
     const from = e - 4 * b0;
     const take = Math.min(4 * n - from, end - e);
-    out.set(buf.subarray(from, from + take), e - offset);
+    blocks(k0, k1, b0, n, from, take, out, e - offset, run);
     e += take;
   }
   return out;
