@@ -5,7 +5,8 @@ import { parallel, type ParallelInterpreter } from '../src/interpret/parallel.js
 import type { Batch } from '../src/model.js';
 import { modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } from '../src/models/index.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
-import { randomBatch } from './gradientRunner.js';
+import { Worker } from 'node:worker_threads';
+import { gradientRunner, randomBatch } from './gradientRunner.js';
 import { fmt, load, median, table, time, withOtherLoad } from './stats.js';
 
 interface Runner {
@@ -57,6 +58,19 @@ async function timeInterleaved(runners: readonly Runner[], rounds: number, block
   return { ms: samples.map(median), other };
 }
 
+/** floorRunners(kind, batch): one bare forward+backward here, and two at once (here + a bare worker): what two threads give. */
+async function floorRunners(kind: ModelKind, batch: number): Promise<Runner[]> {
+  const url = new URL('./scalingWorker.ts', import.meta.url).href;
+  const worker = new Worker(`import { register } from 'tsx/esm/api'; register(); await import(${JSON.stringify(url)});`, { eval: true, workerData: { kind, batch } });
+  const next = (): Promise<unknown> => new Promise((res, rej) => { worker.once('message', res); worker.once('error', rej); });
+  await next();
+  const g = gradientRunner(kind, batch);
+  return [
+    { name: 'one bare pass', step: async () => g.run(1), dispose: async () => g.dispose() },
+    { name: 'two bare passes at once', step: async () => { const done = next(); worker.postMessage(1); g.run(1); await done; }, dispose: async () => { await worker.terminate(); } },
+  ];
+}
+
 const zoo = (kind: ModelKind): ZooModel => modelFromSpec({ kind, options: {} } as ModelSpec);
 
 /** The section's markdown lines. */
@@ -72,18 +86,22 @@ export async function parallelPath(o: { readonly rounds: number; readonly block:
     const init = model.init(key(0));
     const batch = randomBatch(64, 7);
     const runners = [
+      ...(await floorRunners(kind, 64)),
       runner('SGD (sequential step)', optimizer(cleanGrad, sgdM()), model, init, batch),
       runner('RWP (sequential step)', optimizer(rwp(), sgdM()), model, init, batch),
       runner(`RWP (workers 'auto' = ${workers})`, optimizer(rwp(), sgdM()), model, init, batch, parallel({ workers, model })),
+      runner('RWP parallel, drawAhead: false', optimizer(rwp(), sgdM()), model, init, batch, parallel({ workers, model, drawAhead: false })),
     ];
     const { ms, other } = await timeInterleaved(runners, o.rounds, o.block, o.warmup);
     for (const r of runners) await r.dispose();
     disposeTree([init, batch]);
-    const [sgdMs, rwpSeq, rwpPar] = ms as [number, number, number];
+    const [one, two, sgdMs, rwpSeq, rwpPar, rwpNoAhead] = ms as [number, number, number, number, number, number];
+    ratios.set(`(floor) two bare passes at once / one, ${kind}`, two / one);
     ratios.set(`RWP parallel / SGD, ${kind}`, rwpPar / sgdMs);
-    rows.push([kind, '64', fmt(sgdMs), fmt(rwpSeq), fmt(rwpPar), fmt(rwpSeq / sgdMs, 2), `**${fmt(rwpPar / sgdMs, 2)}**`, fmt(other, 2)]);
+    ratios.set(`(RWP parallel without drawAhead) / SGD, ${kind}`, rwpNoAhead / sgdMs);
+    rows.push([kind, '64', fmt(sgdMs), fmt(rwpSeq), fmt(rwpPar), fmt(rwpNoAhead), fmt(rwpSeq / sgdMs, 2), `**${fmt(rwpPar / sgdMs, 2)}**`, fmt(rwpNoAhead / sgdMs, 2), fmt(two / one, 2), fmt(other, 2)]);
   }
-  lines.push(table(['model', 'batch', 'SGD ms', 'RWP seq ms', 'RWP parallel ms', 'RWP seq / SGD', 'RWP parallel / SGD', 'other cores busy'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r']), '');
+  lines.push(table(['model', 'batch', 'SGD ms', 'RWP seq ms', 'RWP parallel ms', 'RWP parallel, no drawAhead, ms', 'RWP seq / SGD', 'RWP parallel / SGD', 'no drawAhead / SGD', 'floor: 2 bare passes at once / 1', 'other cores busy'], rows, ['l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r']), '');
 
   // SGD on all cores: batch 128 cut into 2 shards, one on this thread and one in a worker.
   {

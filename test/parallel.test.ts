@@ -191,3 +191,32 @@ test('a loss that never returns: the step rejects, and the process exits by itse
   assert.equal(child.status, 0, child.stderr);
   assert.match(child.stdout, /rejected after \d+ ms: WorkerError: parallel: worker 0 did not answer within \d+ ms \(stepTimeout 1000 ms\)/);
 });
+
+test('worker memory is bounded: no tensors held between steps, wasm heap unchanged from step 50 to 400 (RWP, 2 shards)', async () => {
+  const p = parallel({ model, shards: 2 });
+  const { params, batch } = regression(15, 6, 4, 64);
+  const opt = optimizer(rwp(), sgd(0.01, { momentum: 0.9 }));
+  let state = opt.init(params, key(1));
+  let cur: Tree = params;
+  let at50: Awaited<ReturnType<ParallelInterpreter['memory']>> = [];
+  let main50 = 0;
+  try {
+    for (let i = 1; i <= 400; i++) {
+      const r = await p.step(opt, loss, cur, batch, state);
+      if (cur !== params) disposeReplaced(cur, [r.params, r.state]);
+      disposeReplaced(state, [r.state, r.params]);
+      cur = r.params;
+      state = r.state;
+      if (i === 50) [at50, main50] = [await p.memory(), tf.memory().numTensors];
+    }
+    const at400 = await p.memory();
+    assert.equal(at400.length, 1);
+    assert.equal(at400[0]?.numTensors, 0);
+    assert.equal(at50[0]?.numTensors, 0);
+    assert.equal(at400[0]?.wasmHeapBytes, at50[0]?.wasmHeapBytes);
+    assert.equal(tf.memory().numTensors, main50);
+  } finally {
+    await p.close();
+    disposeTree([cur, state, params, batch]);
+  }
+});

@@ -51,6 +51,8 @@ export interface ParallelOptions {
    * shard count, but a different count rounds differently (only 1 shard is bit-identical to `sequential`).
    */
   readonly shards?: number | 'auto';
+  /** Have the first worker draw this thread's next noise after replying (off this thread's critical path); default true. */
+  readonly drawAhead?: boolean;
 }
 
 /** The parallel interpreter: an Interpreter with a `close()` that ends its workers. */
@@ -322,7 +324,7 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
       const first = here ? (all[0] as Task) : undefined;
       const remoteTasks = here ? all.slice(1) : all;
       const lead = all[0] as Task; // this thread's task from the next step on
-      const ahead = byLeaf.get(lead.leaf)?.length === 1 ? upcoming(opt, params, state, lead.leaf.node.path) : [];
+      const ahead = options.drawAhead !== false && byLeaf.get(lead.leaf)?.length === 1 ? upcoming(opt, params, state, lead.leaf.node.path) : [];
       const used = Math.min(count, remoteTasks.length);
       const workers = await Promise.all(Array.from({ length: used }, (_, j) => start(j, loss)));
       const remote = remoteTasks.map((task, j) => {
