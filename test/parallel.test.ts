@@ -220,3 +220,25 @@ test('worker memory is bounded: no tensors held between steps, wasm heap unchang
     disposeTree([cur, state, params, batch]);
   }
 });
+
+test('a reply that waits while this thread is busy past stepTimeout is taken, not judged late (spin 0)', async () => {
+  const p = parallel({ model, stepTimeout: 100, spin: 0 });
+  const { params, batch } = regression(16, 6, 4, 32);
+  const slow = (q: Tree, b: Tree): tf.Scalar => {
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // this thread's branch takes longer than stepTimeout; the worker's does not
+    }
+    return loss(q, b);
+  };
+  const opt = optimizer(rwp(), sgd(0.05));
+  try {
+    const a = await train(opt, loss, params, [batch], { epochs: 3, key: key(8) });
+    const b = await train(opt, slow, params, [batch], { epochs: 3, key: key(8), interpreter: p });
+    assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
+    disposeTree([a.params, a.state, b.params, b.state]);
+  } finally {
+    await p.close();
+    disposeTree([params, batch]);
+  }
+});

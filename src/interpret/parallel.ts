@@ -280,7 +280,11 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
       const t0 = performance.now();
       const timer =
         stepTimeout > 0
-          ? setTimeout(() => slot.fail(new WorkerError(`parallel: worker ${slot.index} did not answer within ${Math.round(performance.now() - t0)} ms (stepTimeout ${stepTimeout} ms); it was terminated and will be replaced`)), stepTimeout)
+          ? setTimeout(() => {
+              // A reply may be waiting in the port (this thread was busy past the deadline): take it before judging.
+              for (let m = receiveMessageOnPort(slot.port); m !== undefined && slot.dead === undefined; m = receiveMessageOnPort(slot.port)) receive(slot, m.message as EvalReply | MemoryReply | NormalsMessage);
+              if (slot.pending.has(id)) slot.fail(new WorkerError(`parallel: worker ${slot.index} did not answer within ${Math.round(performance.now() - t0)} ms (stepTimeout ${stepTimeout} ms); it was terminated and will be replaced`));
+            }, stepTimeout)
           : undefined;
       slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject, timer });
       slot.port.ref();
