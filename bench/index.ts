@@ -65,7 +65,6 @@ const LR = flags.lr === undefined ? undefined : Number(flags.lr);
 const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 2000));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
 const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'noise,kernels,steps,cpu,parallel,memory')).split(',').map((s) => s.trim()));
-const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).href;
 
 const out: string[] = [];
 const say = (s = ''): void => {
@@ -201,7 +200,7 @@ async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSp
     ['sam', () => optimix('sam', 'SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch)],
     ['rwp', () => optimix('rwp', 'RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch)],
     ['rwp-parallel', () => optimix('rwp-parallel', 'RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
-      parallel({ workers: 1, spin: SPIN_MS, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
+      parallel({ workers: 1, spin: SPIN_MS, model }))],
     ['grad', () => gradOnly(model, init, batch)],
   ];
   const wanted = (id: string): boolean => METHODS === undefined || METHODS.has(id) || id === 'sgd-momentum';
@@ -428,7 +427,7 @@ say(`- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace
 say(`- machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.os}; Node ${m.node}; tfjs-core ${m.tfjs}; backend ${tf.getBackend()} (wasm kernels: ${JSON.stringify(wasmKernelSettings())})`);
 say(`- load average at start (1, 5, 15 min): ${load()}`);
 say(`- timing: ${STEPS} rounds after ${WARMUP} warm-up steps; each round runs ${BLOCK} consecutive steps of every method (as a training loop runs them), the methods in a rotating order; a sample is a block's time over ${BLOCK}; medians over the rounds`);
-say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model: { module: src/models/index.ts, export: 'modelFromSpec', args: [spec] } }).step\``);
+say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model }).step\` (the zoo model: workers rebuild it from its spec)`);
 say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-hot y over 10 classes), the same batch every step`);
 say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
 say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
