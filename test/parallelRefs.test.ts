@@ -91,3 +91,7 @@ test("workers: 'auto' is the free cores (availableParallelism − 1), at least 1
   assert.equal(workerCount('auto'), Math.max(1, availableParallelism() - 1));
   assert.equal(workerCount(3), 3);
 });
+
+test('a loss module that is not there: the error names the resolved URL and the working directory', async () => {
+  await assert.rejects(() => lossFrom('./no/such/model.mjs'), (e: Error) => e instanceof ModelRefError && e.message.includes(process.cwd()) && /no\/such\/model\.mjs/.test(e.message));
+});

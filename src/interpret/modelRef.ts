@@ -95,7 +95,15 @@ export async function lossFrom(module: string | URL, options: { readonly export?
 
 async function loadModule(ref: ModuleRef): Promise<LossFn> {
   const name = ref.export ?? 'default';
-  const mod = (await import(moduleUrl(ref.module))) as Record<string, unknown>;
+  const url = moduleUrl(ref.module);
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(url)) as Record<string, unknown>;
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION') throw new ModelRefError(`cannot import the loss module ${url}: ${(e as Error).message}; a TypeScript module needs tsx (run with \`npx tsx\`), or write it as .js/.mjs for plain node`);
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && url.startsWith('file:')) throw new ModelRefError(`cannot import the loss module ${url} (a relative path is resolved against the working directory, ${process.cwd()}; or pass new URL('./model.ts', import.meta.url)): ${(e as Error).message}`);
+    throw e;
+  }
   return pick(mod[name], ref, name);
 }
 
