@@ -1,8 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { BackendName } from '../backend.js';
-import { OptimixError } from '../errors.js';
-import { wasmKernelSettings } from '../kernels/index.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
 import { drawNormals, type Normals } from '../perturbation/normals.js';
@@ -14,11 +11,10 @@ import { toModelRef, type ModelRef } from './modelRef.js';
 import { cost, leafState, leaves, plan, shardable, upcoming, type Leaf, type Plan } from './parallelPlan.js';
 import { shardBatch } from './shardBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
-import { workerSource } from './workerSource.js';
-import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage, WorkerMemory } from './worker.js';
+import { workerPool, WorkerError, type Slot } from './workerPool.js';
+import type { EvalReply, MemoryReply, WorkerMemory } from './worker.js';
 
-/** A worker that failed: it threw while evaluating, crashed, could not start, did not answer in time, or was closed. */
-export class WorkerError extends OptimixError {}
+export { WorkerError };
 
 /** Options of `parallel`. */
 export interface ParallelOptions {
@@ -112,21 +108,6 @@ const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
 
 const drawKey = (d: { readonly seed: number; readonly shape: readonly number[] }): string => `${d.seed}:${d.shape.join('x')}`;
 
-type OkReply = (EvalReply & { ok: true }) | MemoryReply;
-
-interface Slot {
-  readonly index: number;
-  readonly worker: Worker;
-  readonly port: MessagePort;
-  started: Promise<void>;
-  readonly pending: Map<number, { resolve: (r: OkReply) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> | undefined }>;
-  dead: Error | undefined;
-  /** Settles `started` (a failure before the ready message rejects the start too). */
-  settleStart: (e: Error | undefined) => void;
-  /** fail(e): terminate the worker, reject everything it was asked, and free its place (a new worker takes it). */
-  readonly fail: (e: Error) => void;
-}
-
 /**
  * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1 }): an interpreter that evaluates the
  * independent work of a gradient source — both sides of `mix`, nested mixes, and batch shards — at the same time, the
@@ -147,105 +128,23 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
   if (!(startTimeout >= 0 && startTimeout < 2 ** 31)) throw new RangeError(`parallel: startTimeout must be a number of milliseconds ≥ 0 (0 = no limit), got ${String(startTimeout)}`);
   if (shardOption !== 'auto' && !(Number.isInteger(shardOption) && shardOption >= 1)) throw new RangeError(`parallel: shards must be an integer ≥ 1 or 'auto', got ${String(shardOption)}`);
   let model: ModelRef | undefined = options.model === undefined ? undefined : toModelRef(options.model, 'parallel');
-  const slots: Array<Slot | undefined> = Array.from({ length: count }, () => undefined);
   // Losses a worker has evaluated: only those does this thread evaluate too (a hanging loss must hang a worker).
   const proven = new WeakSet<LossFn>();
-  let nextId = 0;
-  let closed = false;
-
-  const spawn = (i: number, ref: ModelRef): Slot => {
-    // The workers replace the same wasm kernels as this thread, so that both compute alike (bit for bit).
-    // Requests and replies go through a channel of their own, which both sides can also poll (receiveMessageOnPort).
-    const { port1: port, port2 } = new MessageChannel();
-    const workerData = { model: ref, backend: options.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), port: port2, spin };
-    const { code, eval: isEval } = workerSource(ref);
-    const worker = new Worker(code, { eval: isEval, workerData, transferList: [port2] });
-    worker.unref();
-    port.unref();
-    const slot: Slot = {
-      index: i,
-      worker,
-      port,
-      pending: new Map(),
-      dead: undefined,
-      started: Promise.resolve(),
-      settleStart: () => undefined,
-      fail: (e) => {
-        if (slot.dead !== undefined) return;
-        slot.dead = e;
-        slot.settleStart(e);
-        port.close();
-        void worker.terminate();
-        for (const p of slot.pending.values()) {
-          clearTimeout(p.timer);
-          p.reject(e);
-        }
-        slot.pending.clear();
-        if (slots[i] === slot) slots[i] = undefined;
-      },
-    };
-    slot.started = new Promise<void>((resolve, reject) => {
-      const t0 = performance.now();
-      const timer = startTimeout > 0 ? setTimeout(() => slot.fail(new WorkerError(`parallel: worker ${i} did not start within ${Math.round(performance.now() - t0)} ms (startTimeout ${startTimeout} ms); it was terminated`)), startTimeout) : undefined;
-      const settle = (e: Error | undefined): void => {
-        clearTimeout(timer);
-        slot.settleStart = () => undefined;
-        if (e === undefined) resolve();
-        else reject(e);
-      };
-      slot.settleStart = settle;
-      worker.once('message', (m: { ready?: boolean; error?: string }) => {
-        if (m.ready === true) return settle(undefined);
-        slot.fail(new WorkerError(`parallel: worker ${i} could not start: ${m.error ?? 'unknown error'}`));
-      });
-    });
-    slot.started.catch(() => undefined);
-    port.on('message', (m: EvalReply | MemoryReply | NormalsMessage) => receive(slot, m));
-    worker.on('error', (e) => slot.fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
-    worker.on('exit', (code) => {
-      if (!closed) slot.fail(new WorkerError(`parallel: worker ${i} exited unexpectedly (code ${code})`));
-    });
-    return slot;
-  };
+  const pool = workerPool({ count, spin, stepTimeout, startTimeout, backend: options.backend, onNormals: (m) => {
+    drawn.clear(); // one step's draws at a time: older ones were for a step that did not come
+    for (const d of m.draws) drawn.set(drawKey(d), d.data);
+  } });
 
   // Normals a worker drew ahead for this thread's next noisy branch (by drawKey), and those still on their way.
   const drawn = new Map<string, Float32Array>();
   let coming: { readonly slot: Slot; readonly keys: Set<string> } | undefined;
   const noise = { drawnAhead: 0, drawnHere: 0 };
 
-  /** receive(slot, message): store drawn normals, or settle the request a reply answers (by event, or by polling). */
-  const receive = (slot: Slot, m: EvalReply | MemoryReply | NormalsMessage): void => {
-    if ('kind' in m) {
-      drawn.clear(); // one step's draws at a time: older ones were for a step that did not come
-      for (const d of m.draws) drawn.set(drawKey(d), d.data);
-      return;
-    }
-    const p = slot.pending.get(m.id);
-    if (p === undefined) return;
-    slot.pending.delete(m.id);
-    clearTimeout(p.timer);
-    if (slot.pending.size === 0) slot.port.unref();
-    if (m.ok) p.resolve(m);
-    else p.reject(new WorkerError(`parallel: worker ${slot.index} failed to evaluate the gradient: ${m.name}: ${m.error}`));
-  };
-
-  /** pollUntil(from, done): take messages off these workers' ports until done() or `spin` ms have passed, instead of sleeping. */
-  const pollUntil = (from: readonly Slot[], done: () => boolean): void => {
-    const until = performance.now() + spin;
-    while (!done() && performance.now() < until && from.some((s) => s.dead === undefined)) {
-      for (const slot of from) {
-        if (slot.dead !== undefined) continue;
-        const m = receiveMessageOnPort(slot.port)?.message as EvalReply | MemoryReply | NormalsMessage | undefined;
-        if (m !== undefined) receive(slot, m);
-      }
-    }
-  };
-
   /** normals(seed, shape): a worker's advance draw when it made one (waiting up to `spin` ms for one on its way), else drawn here. */
   const normals: Normals = (seed, shape) => {
     const k = drawKey({ seed, shape });
     const on = coming;
-    if (!drawn.has(k) && on !== undefined && on.keys.has(k)) pollUntil([on.slot], () => drawn.has(k));
+    if (!drawn.has(k) && on !== undefined && on.keys.has(k)) pool.pollUntil([on.slot], () => drawn.has(k));
     on?.keys.delete(k);
     const data = drawn.get(k);
     if (data === undefined) {
@@ -257,40 +156,10 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
     return tf.tensor(data, [...shape], 'float32');
   };
 
-  const refuseClosed = (): void => {
-    if (closed) throw new WorkerError('parallel: the interpreter is closed (close() was called); make a new one with parallel()');
-  };
-
-  /** start(i, loss): worker i, started (spawned on first use; a worker that died is replaced); `loss` names the model if no option did. */
-  const start = async (i: number, loss?: LossFn): Promise<Slot> => {
-    refuseClosed();
+  /** modelOf(loss): the workers' model — the option, else the one the step's loss names (the first time it is needed). */
+  const modelOf = (loss?: LossFn) => (): ModelRef => {
     if (model === undefined && loss === undefined) throw new TypeError('parallel: ready() needs the model option (without it, the first step tells the workers the loss)');
-    model ??= toModelRef(loss, 'parallel');
-    const slot = slots[i] ?? (slots[i] = spawn(i, model));
-    await slot.started;
-    refuseClosed();
-    return slot;
-  };
-
-  /** post(slot, message): send now (the worker starts while this thread goes on); the request's id and its reply, which rejects after stepTimeout ms. */
-  const post = <R extends OkReply>(slot: Slot, message: Omit<EvalRequest, 'id'> | { readonly kind: 'memory' }, transfer: ArrayBuffer[] = []): { readonly id: number; readonly reply: Promise<R> } => {
-    const id = nextId++;
-    if (slot.dead !== undefined) return { id, reply: Promise.reject(slot.dead) };
-    const reply = new Promise<R>((resolve, reject) => {
-      const t0 = performance.now();
-      const timer =
-        stepTimeout > 0
-          ? setTimeout(() => {
-              // A reply may be waiting in the port (this thread was busy past the deadline): take it before judging.
-              for (let m = receiveMessageOnPort(slot.port); m !== undefined && slot.dead === undefined; m = receiveMessageOnPort(slot.port)) receive(slot, m.message as EvalReply | MemoryReply | NormalsMessage);
-              if (slot.pending.has(id)) slot.fail(new WorkerError(`parallel: worker ${slot.index} did not answer within ${Math.round(performance.now() - t0)} ms (stepTimeout ${stepTimeout} ms); it was terminated and will be replaced`));
-            }, stepTimeout)
-          : undefined;
-      slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject, timer });
-      slot.port.ref();
-      slot.port.postMessage({ id, ...message }, transfer);
-    });
-    return { id, reply };
+    return (model ??= toModelRef(loss, 'parallel'));
   };
 
   /** tasksOf(leaves, threads): every leaf on its shards (shardable leaves only), in plan order. */
@@ -307,7 +176,7 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
   };
 
   const step = async (opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): Promise<StepResult> => {
-    refuseClosed();
+    pool.refuseClosed();
     const { resolved, stepKey } = prepare('parallel.step', opt, params, state);
     const made: tf.Tensor[] = [];
     try {
@@ -330,11 +199,11 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
       const lead = all[0] as Task; // this thread's task from the next step on
       const ahead = options.drawAhead !== false && byLeaf.get(lead.leaf)?.length === 1 ? upcoming(opt, params, state, lead.leaf.node.path) : [];
       const used = Math.min(count, remoteTasks.length);
-      const workers = await Promise.all(Array.from({ length: used }, (_, j) => start(j, loss)));
+      const workers = await Promise.all(Array.from({ length: used }, (_, j) => pool.start(j, modelOf(loss))));
       const remote = remoteTasks.map((task, j) => {
         const req = { node: task.leaf.node, params: treeToWire(params), batch: treeToWire(task.batch), stepKey: words, state: stateFor(state.source, task.leaf.node.path), ...(j === 0 && ahead.length > 0 ? { prefetch: ahead } : {}) };
         const slot = workers[j % used] as Slot;
-        return [slot, post<EvalReply & { ok: true }>(slot, req, transferList(req.params, req.batch, ...Object.values(req.state)))] as const;
+        return [slot, pool.post<EvalReply & { ok: true }>(slot, req, transferList(req.params, req.batch, ...Object.values(req.state)))] as const;
       });
       remote.forEach(([, r]) => r.reply.catch(() => undefined));
       const local = first === undefined ? undefined : (tf.tidy(() => evaluate(first.leaf.node, params, first.batch, { loss, stepKey: stepKey as Key, state: state.source, normals }) as unknown as tf.TensorContainer) as unknown as Evaluation);
@@ -342,7 +211,7 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
       let replies: Array<EvalReply & { ok: true }>;
       try {
         const asked = remote.map(([slot, r]) => [slot, r.id] as const);
-        pollUntil([...new Set(asked.map(([slot]) => slot))], () => asked.every(([slot, id]) => !slot.pending.has(id)));
+        pool.pollUntil([...new Set(asked.map(([slot]) => slot))], () => asked.every(([slot, id]) => !slot.pending.has(id)));
         replies = await Promise.all(remote.map(([, r]) => r.reply));
       } catch (e) {
         if (local !== undefined) disposeTree(local);
@@ -376,19 +245,13 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
     step,
     noiseStats: () => ({ ...noise }),
     ready: async () => {
-      await Promise.all(slots.map((_, i) => start(i)));
+      await Promise.all(Array.from({ length: count }, (_, i) => pool.start(i, modelOf())));
     },
     memory: async () => {
-      const live = slots.filter((s): s is Slot => s !== undefined && s.dead === undefined);
+      const live = pool.live();
       await Promise.all(live.map((s) => s.started));
-      return (await Promise.all(live.map((s) => post<MemoryReply>(s, { kind: 'memory' }).reply))).map((r) => r.memory);
+      return (await Promise.all(live.map((s) => pool.post<MemoryReply>(s, { kind: 'memory' }).reply))).map((r) => r.memory);
     },
-    close: async () => {
-      closed = true;
-      const live = slots.filter((s): s is Slot => s !== undefined);
-      slots.fill(undefined);
-      for (const s of live) s.fail(new WorkerError(`parallel: the interpreter was closed while worker ${s.index} was busy; its step was abandoned`));
-      await Promise.all(live.map((s) => s.worker.terminate()));
-    },
+    close: pool.close,
   };
 }
