@@ -17,7 +17,7 @@ interface Runner {
 }
 
 /** runner(name, opt, model, batch, interp?): one method with its own params and state, stepped by `step` or by the interpreter. */
-function runner(name: string, opt: Optimizer, model: ZooModel, init: Tree, batch: Batch, interp?: ParallelInterpreter): Runner {
+export function runner(name: string, opt: Optimizer, model: ZooModel, init: Tree, batch: Batch, interp?: ParallelInterpreter): Runner {
   let params: Tree = init;
   let state: OptimizerState = opt.init(init, key(1));
   return {
@@ -39,7 +39,7 @@ function runner(name: string, opt: Optimizer, model: ZooModel, init: Tree, batch
 }
 
 /** timeInterleaved(runners, rounds, block): per runner, the median over rounds of a block's time / block (rotated order). */
-async function timeInterleaved(runners: readonly Runner[], rounds: number, block: number, warmup: number): Promise<{ ms: number[]; other: number }> {
+export async function timeInterleaved(runners: readonly Runner[], rounds: number, block: number, warmup: number): Promise<{ ms: number[]; other: number }> {
   for (const r of runners) for (let i = 0; i < warmup; i++) await r.step();
   const samples: number[][] = runners.map(() => []);
   const { other } = await withOtherLoad(async () => {
