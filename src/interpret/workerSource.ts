@@ -18,14 +18,16 @@ function tsxApi(): string | undefined {
 }
 
 /**
- * workerSource(ref): how to start a gradient worker — its file, or (when it or the loss module is TypeScript) a small
- * module that registers tsx's loader first, since a worker does not inherit the loader of a parent run under tsx.
+ * workerSource(ref): how to start a gradient worker — its file, or (when it or the loss module is TypeScript, or this
+ * process runs under tsx) a small module that registers tsx's loader first: a worker does not inherit the loader.
  */
 export function workerSource(ref: ModelRef): { readonly code: string | URL; readonly eval: boolean } {
   const here = import.meta.url;
   const worker = new URL(TS.test(new URL(here).pathname) ? './worker.ts' : './worker.js', here);
   const module = 'module' in ref ? String(ref.module) : '';
-  if (!TS.test(worker.pathname) && !TS.test(module.replace(/[?#].*$/, ''))) return { code: worker, eval: false };
+  // The parent runs under tsx (`npx tsx`, `node --import tsx`): its modules may rely on tsx's resolution too.
+  const underTsx = process.execArgv.some((a) => /[\\/]tsx[\\/]|^tsx$|=tsx$/.test(a));
+  if (!underTsx && !TS.test(worker.pathname) && !TS.test(module.replace(/[?#].*$/, ''))) return { code: worker, eval: false };
   const tsx = tsxApi();
   if (tsx === undefined) throw new ModelRefError(`parallel: the loss module ${module} is TypeScript, and a worker needs tsx to load it, but tsx cannot be found; install tsx (npm i -D tsx) and run under it, or give a .js/.mjs module`);
   return { code: `import { register } from ${JSON.stringify(tsx)}; register(); await import(${JSON.stringify(worker.href)});`, eval: true };
