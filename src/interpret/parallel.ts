@@ -109,8 +109,8 @@ const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
 const drawKey = (d: { readonly seed: number; readonly shape: readonly number[] }): string => `${d.seed}:${d.shape.join('x')}`;
 
 /**
- * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1 }): an interpreter that evaluates the
- * independent work of a gradient source — both sides of `mix`, nested mixes, and batch shards — at the same time, the
+ * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1, drawAhead = true }):
+ * an interpreter that evaluates the independent work of a gradient source — both sides of `mix`, nested mixes, and batch shards — at the same time, the
  * costliest piece on this thread and the others in worker_threads, each with its own tfjs backend. With one shard,
  * the same numbers as `sequential`, bit for bit, for the same key. This thread evaluates only a loss that a worker has
  * evaluated once (so a loss that never returns hangs a worker, which the timeout ends, never this thread). Call
