@@ -95,3 +95,18 @@ test("workers: 'auto' is the free cores (availableParallelism − 1), at least 1
 test('a loss module that is not there: the error names the resolved URL and the working directory', async () => {
   await assert.rejects(() => lossFrom('./no/such/model.mjs'), (e: Error) => e instanceof ModelRefError && e.message.includes(process.cwd()) && /no\/such\/model\.mjs/.test(e.message));
 });
+
+test('moduleUrl: a URL, a file: URL string, an absolute path and a path relative to the working directory give one file URL', async () => {
+  const { moduleUrl, toModelRef } = await import('../src/interpret/modelRef.js');
+  const { pathToFileURL } = await import('node:url');
+  const { resolve } = await import('node:path');
+  const href = pathToFileURL(resolve(process.cwd(), 'a/model.ts')).href;
+  assert.equal(moduleUrl(new URL(href)), href);
+  assert.equal(moduleUrl(href), href);
+  assert.equal(moduleUrl(resolve(process.cwd(), 'a/model.ts')), href);
+  assert.equal(moduleUrl('a/model.ts'), href);
+  assert.equal(moduleUrl('./a/model.ts'), href);
+  assert.deepEqual(toModelRef({ module: './a/model.ts', export: 'loss' }, 'x'), { module: href, export: 'loss' });
+  assert.deepEqual(toModelRef(mlp({ hidden: [4] }), 'x'), { zoo: mlp({ hidden: [4] }).spec });
+  assert.throws(() => moduleUrl(''), /model.module must be a URL or a path/);
+});
