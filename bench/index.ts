@@ -4,15 +4,15 @@
 //   npm run bench                         # everything (≈ 3–5 min on 2 cores)
 //   npm run bench -- --quick              # fewer steps, mlp + smallCnn, one cpu rep, 100 memory steps
 //   npm run bench -- --models smallCnn --steps 40 --out docs/bench.md
-//   npm run bench -- --memory             # only the memory check (500 RWP-parallel steps on the small CNN)
+//   npm run bench -- --memory             # only the memory check (2000 RWP-parallel steps on the small CNN)
 //
 // Flags: --steps N (timing rounds, default 8) --block N (consecutive steps of a method per round, default 10)
 //        --warmup N (default 3) --batch N (default 64)
 //        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,sampa-parallel,grad,pair (default all; sgd-momentum, the reference, always)
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
-//        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
-//        --sections kernels,steps,cpu,memory --out FILE (also write the report as markdown) --quick --memory
+//        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 2000)
+//        --sections noise,kernels,steps,cpu,parallel,memory --out FILE (also write the report as markdown) --quick --memory
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,8 @@ import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } f
 import type { Batch } from '../src/model.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import { gradientRunner, randomBatch } from './gradientRunner.js';
+import { noiseTimes } from './noise.js';
+import { parallelPath } from './parallelPath.js';
 import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, type Sample, type Summary } from './stats.js';
 
 const { values: flags } = parseArgs({
@@ -60,10 +62,9 @@ const QUIET = flags.quiet === true;
 const METHODS = flags.methods === undefined ? undefined : new Set(flags.methods.split(',').map((x) => x.trim()));
 const QUIET_THRESHOLD = flags['quiet-threshold'] === undefined ? 0.25 : Number(flags['quiet-threshold']);
 const LR = flags.lr === undefined ? undefined : Number(flags.lr);
-const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 500));
+const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 2000));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
-const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'kernels,steps,cpu,memory')).split(',').map((s) => s.trim()));
-const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).href;
+const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'noise,kernels,steps,cpu,parallel,memory')).split(',').map((s) => s.trim()));
 
 const out: string[] = [];
 const say = (s = ''): void => {
@@ -199,9 +200,9 @@ async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSp
     ['sam', () => optimix('sam', 'SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch)],
     ['rwp', () => optimix('rwp', 'RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch)],
     ['rwp-parallel', () => optimix('rwp-parallel', 'RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
-      parallel({ workers: 1, spin: SPIN_MS, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
+      parallel({ workers: 1, spin: SPIN_MS, model }))],
     ['sampa-parallel', () => optimix('sampa-parallel', `SAMPa parallel: sampa({ lr: ${lr} }), 1 worker`, optimizer(sampa({ lr }), sgdMomentum()), 2, model, init, batch,
-      parallel({ workers: 1, spin: SPIN_MS, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
+      parallel({ workers: 1, spin: SPIN_MS, model }))],
     ['grad', () => gradOnly(model, init, batch)],
   ];
   const wanted = (id: string): boolean => METHODS === undefined || METHODS.has(id) || id === 'sgd-momentum';
@@ -367,7 +368,7 @@ async function memoryCheck(steps: number): Promise<string[]> {
   const model = modelFromSpec(spec);
   const init = model.init(key(0));
   const batch = randomBatch(BATCH, 7);
-  const interp = parallel({ workers: 1, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } });
+  const interp = parallel({ workers: 1, model });
   const opt = optimizer(rwp(), sgd(0.1, { momentum: 0.9 }));
   let params: Tree = init;
   let state = opt.init(init, key(1));
@@ -428,11 +429,18 @@ say(`- command: \`npm run bench -- ${process.argv.slice(2).join(' ')}\``.replace
 say(`- machine: ${m.cpuModel}, nproc ${m.nproc}, ${m.os}; Node ${m.node}; tfjs-core ${m.tfjs}; backend ${tf.getBackend()} (wasm kernels: ${JSON.stringify(wasmKernelSettings())})`);
 say(`- load average at start (1, 5, 15 min): ${load()}`);
 say(`- timing: ${STEPS} rounds after ${WARMUP} warm-up steps; each round runs ${BLOCK} consecutive steps of every method (as a training loop runs them), the methods in a rotating order; a sample is a block's time over ${BLOCK}; medians over the rounds`);
-say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model: { module: src/models/index.ts, export: 'modelFromSpec', args: [spec] } }).step\``);
+say(`- update rules: learning rate ${LR ?? '0.1 (resnetSmall: 0.01)'}; optimix SGD, SAM, RWP: \`sgd(lr, { momentum: 0.9 })\`; SAM \`sam()\` (ρ = 0.05), RWP \`rwp()\` (σ = 0.01, λ = 0.5); RWP parallel: \`parallel({ workers: 1, model }).step\` (the zoo model: workers rebuild it from its spec)`);
 say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-hot y over 10 classes), the same batch every step`);
 say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
 say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
 say();
+
+if (SECTIONS.has('noise')) {
+  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 15));
+  for (const line of noise.lines) say(line);
+  say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
+  say();
+}
 
 if (SECTIONS.has('kernels')) {
   const { value: lines, other } = await withOtherLoad(() => kernelTimes(quick ? 5 : 15));
@@ -470,6 +478,13 @@ if (SECTIONS.has('cpu') && CPU_REPS > 0) {
   say();
 }
 
+let parallelRatios: Map<string, number> | undefined;
+if (SECTIONS.has('parallel')) {
+  const { lines, ratios } = await parallelPath({ rounds: STEPS, block: BLOCK, warmup: WARMUP });
+  for (const line of lines) say(line);
+  parallelRatios = ratios;
+}
+
 if (SECTIONS.has('memory')) {
   const { value: lines, other } = await withOtherLoad(() => memoryCheck(MEMORY_STEPS));
   for (const line of lines) say(line);
@@ -497,6 +512,13 @@ if (cnn !== undefined || speedup !== undefined) {
   }
   if (speedup !== undefined) rows.push(['small CNN forward+backward, cpu / wasm', '≥ 3', fmt(speedup, 1)]);
   say(table(['target', 'goal', 'measured'], rows, ['l', 'r', 'r']));
+  say();
+}
+if (parallelRatios !== undefined) {
+  say('### Targets (issue #10)');
+  say();
+  const goal: Record<string, string> = { 'RWP parallel / SGD, smallCnn': '≤ 1.10', 'RWP parallel / SGD, mlp': '≤ 1.10', 'SGD 2 shards / SGD 1 thread, smallCnn, batch 128': '≤ 0.60', 'worker ready ms (median of 3)': '≤ 500' };
+  say(table(['target', 'goal', 'measured'], [...parallelRatios].map(([k, v]) => [k, goal[k] ?? '—', fmt(v, k.startsWith('worker') ? 0 : 2)]), ['l', 'r', 'r']));
   say();
 }
 say(`- load average at the end: ${load()}; total ${fmt((Date.now() - started.getTime()) / 1000, 0)} s`);

@@ -22,6 +22,7 @@ import {
   type GradientSource,
   type Interpreter,
   type ParallelInterpreter,
+  workerCount,
   type Tree,
 } from '../src/index.js';
 import { batches, epochBatches, type Dataset } from '../src/data/index.js';
@@ -218,7 +219,8 @@ export async function runMethod(o: RunOptions): Promise<RunResult> {
 
   let interp: ParallelInterpreter | undefined;
   if ((o.parallel ?? true) && isMix(o.method)) {
-    interp = parallel({ workers: 1, model: { module: o.modelModule ?? MODEL_MODULE, export: 'modelFromSpec', args: [o.model.spec] } });
+    // The path the README gives: the zoo model itself (workers rebuild it from its spec), on the free cores.
+    interp = parallel({ workers: workerCount('auto'), model: o.modelModule === undefined ? o.model : { module: o.modelModule, export: 'modelFromSpec', args: [o.model.spec] } });
   }
   const interpreter: Interpreter | undefined = interp;
   try {

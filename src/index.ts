@@ -67,3 +67,6 @@ export { momentumSam, type MomentumSamOptions } from './source/methods/momentumS
 export { fsam, type FsamOptions } from './source/methods/fsam.js';
 // newcomer (issue #12): unknown option keys, for constructors of your own (the library's use these)
 export { knownKeys, checkKeys } from './validate.js';
+// parallel (issue #10): loss references workers can rebuild, and train's worker count.
+export { lossFrom, ModelRefError, type ModuleRef, type ZooRef } from './interpret/modelRef.js';
+export { workerCount } from './train.js';

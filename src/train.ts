@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BatchError, HyperparameterError } from './errors.js';
 import type { Batch, LossFn } from './model.js';
 import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
+import { availableParallelism } from 'node:os';
 import { sequential, type Interpreter } from './interpret/interpreter.js';
+import { parallel, type ParallelOptions } from './interpret/parallel.js';
 import { key as rootKey, type Key } from './random.js';
 import { checkReady } from './readiness.js';
 import { checkBatch } from './structure.js';
@@ -34,8 +36,16 @@ export interface TrainOptions {
   readonly key?: Key;
   /** Resume from this state (it is taken over: train disposes it when replaced). */
   readonly state?: OptimizerState;
-  /** How gradients are evaluated; default `sequential`. */
+  /** How gradients are evaluated; default `sequential` (or `parallel` when `workers` is given). */
   readonly interpreter?: Interpreter;
+  /**
+   * Evaluate in parallel with this many worker threads besides this one ('auto' = os.availableParallelism() − 1, at
+   * least 1): train makes the `parallel` interpreter and closes it. The loss must be one workers can rebuild — a zoo
+   * model, a `fromModel` adapter, a `lossFrom` loss. Needs a free core per worker to pay off.
+   */
+  readonly workers?: number | 'auto';
+  /** With `workers`: the parallel interpreter's `stepTimeout`, `startTimeout` and `shards` (see `parallel`). */
+  readonly parallel?: Pick<ParallelOptions, 'stepTimeout' | 'startTimeout' | 'shards' | 'spin'>;
   /** Called after every step. */
   readonly onStep?: (info: StepInfo) => void;
   /** Called after every epoch with the current params (borrowed: do not dispose them). */
@@ -54,19 +64,39 @@ export interface TrainResult {
   readonly gradEvals: number;
 }
 
+/** workerCount(w): the number of worker threads `workers` asks for ('auto' = os.availableParallelism() − 1, at least 1). */
+export function workerCount(w: number | 'auto'): number {
+  if (w === 'auto') return Math.max(1, availableParallelism() - 1);
+  if (!Number.isInteger(w) || w < 1) throw new RangeError(`train: workers must be an integer ≥ 1 or 'auto', got ${String(w)}`);
+  return w;
+}
+
 /**
- * train(opt, loss, params, data, { epochs = 1, key = key(0), state, interpreter = sequential, onStep, onEpoch }): run
- * `step` over the data for some epochs. The params you pass stay yours (never disposed); every intermediate
- * params/state tree is disposed when replaced, and on failure; the result is new tensors (a copy when no step ran).
+ * train(opt, loss, params, data, { epochs = 1, key = key(0), state, interpreter = sequential, workers, parallel, onStep,
+ * onEpoch }): run `step` over the data for some epochs. `loss` is a loss function or a model with a `loss` (a zoo model,
+ * a fromModel adapter). The params you pass stay yours (never disposed); every intermediate params/state tree is
+ * disposed when replaced, and on failure; the result is new tensors (a copy when no step ran). With `workers`, steps
+ * run on `parallel` worker threads, which train starts and closes.
  */
-export async function train(opt: Optimizer, loss: LossFn, params: Tree, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
+export async function train(opt: Optimizer, model: LossFn | { readonly loss: LossFn }, params: Tree, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
   checkReady('train');
-  checkKeys('train', options, ['epochs', 'key', 'state', 'interpreter', 'onStep', 'onEpoch']);
+  checkKeys('train', options, ['epochs', 'key', 'state', 'interpreter', 'workers', 'parallel', 'onStep', 'onEpoch']);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);
   checkData(data);
+  const loss: unknown = typeof model === 'function' ? model : (model as { loss?: unknown } | null | undefined)?.loss;
   checkCallables(loss, options);
-  const interpreter = options.interpreter ?? sequential;
+  if (options.workers === undefined) return run(opt, loss as LossFn, params, data, options, epochs, options.interpreter ?? sequential);
+  if (options.interpreter !== undefined) throw new RangeError('train: give either workers or interpreter, not both');
+  const interpreter = parallel({ ...options.parallel, workers: workerCount(options.workers), model });
+  try {
+    return await run(opt, loss as LossFn, params, data, options, epochs, interpreter);
+  } finally {
+    await interpreter.close();
+  }
+}
+
+async function run(opt: Optimizer, loss: LossFn, params: Tree, data: TrainData, options: TrainOptions, epochs: number, interpreter: Interpreter): Promise<TrainResult> {
   let state = options.state ?? opt.init(params, options.key ?? rootKey(0));
   let current = params;
   const losses: number[] = [];
@@ -113,7 +143,7 @@ function checkCallables(loss: unknown, o: TrainOptions): void {
   const fn = (name: string, x: unknown): void => {
     if (x !== undefined && typeof x !== 'function') problems.push(`${name} must be a function, got ${typeof x === 'string' ? JSON.stringify(x) : typeof x}`);
   };
-  if (typeof loss !== 'function') problems.push(`loss must be a function (params, batch) => scalar tensor, got ${typeof loss === 'string' ? JSON.stringify(loss) : typeof loss}`);
+  if (typeof loss !== 'function') problems.push(`loss must be a function (params, batch) => scalar tensor or a model with a loss, got ${typeof loss === 'string' ? JSON.stringify(loss) : typeof loss}`);
   if (o.interpreter !== undefined && typeof (o.interpreter as { step?: unknown } | null)?.step !== 'function') problems.push(`interpreter must be sequential or parallel({ … }) (an object with a step function), got ${JSON.stringify(o.interpreter)}`);
   fn('onStep', o.onStep);
   fn('onEpoch', o.onEpoch);

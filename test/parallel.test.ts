@@ -58,7 +58,7 @@ test('without polling (spin 0) and with two workers: still = sequential, bit for
   }
 });
 
-test('the worker draws the next step\'s normals ahead: every step but the first uses them (RWP, σ scheduled, m-ARWP)', async () => {
+test('the worker draws this thread\'s next normals ahead: every step uses them (RWP, σ scheduled, m-ARWP)', async () => {
   const { params, batch } = regression(4, 6, 4, 64);
   for (const [source, leaves] of [[rwp({ σ: cosineIncrease(0.01, 2, 6) }), 2], [mArwp(), 2]] as const) {
     const interp2 = parallel({ model });
@@ -67,7 +67,8 @@ test('the worker draws the next step\'s normals ahead: every step but the first 
       const a = await train(opt, loss, params, [batch], { epochs: 6, key: key(5) });
       const b = await train(opt, loss, params, [batch], { epochs: 6, key: key(5), interpreter: interp2 });
       assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
-      assert.deepEqual(interp2.noiseStats(), { drawnAhead: 5 * leaves, drawnHere: leaves });
+      // The first step runs in the worker (this thread evaluates a loss only once a worker has); it draws the rest ahead.
+      assert.deepEqual(interp2.noiseStats(), { drawnAhead: 5 * leaves, drawnHere: 0 });
       disposeTree([a.params, a.state, b.params, b.state]);
     } finally {
       await interp2.close();
@@ -126,7 +127,7 @@ test('a closed interpreter refuses work; bad options are rejected', async () => 
   const state = opt.init(params);
   await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, batch, state)), /closed/);
   assert.throws(() => parallel({ model, workers: 0 }), /workers must be an integer ≥ 1/);
-  assert.throws(() => parallel({} as never), /model must be/);
+  assert.throws(() => parallel({ model: (() => 0) as never }), /plain function.*\(1\) a model-zoo model.*\(2\).*fromModel.*\(3\).*lossFrom/);
   assert.throws(() => parallel({ model, spin: -1 }), /spin must be a number of milliseconds in \[0, 1000\], got -1/);
   assert.throws(() => parallel({ model, spin: NaN }), /spin must be/);
   disposeTree([params, batch, state]);
@@ -140,4 +141,104 @@ test('single-branch sources run on the main thread: step = sequential step', asy
   const b = await interp.step(opt, loss, params, batch, s);
   assert.ok(bitsEqual(a.params, b.params));
   disposeTree([a, b, s, params, batch]);
+});
+
+const hanging = { module: new URL('./fixtures/regressionModel.ts', import.meta.url), export: 'hangIfHuge' };
+
+test('stepTimeout: a worker that never answers is terminated (WorkerError naming it and the time) and replaced', async () => {
+  const p = parallel({ model: hanging, stepTimeout: 800 });
+  const { params, batch } = regression(13, 6, 4, 16);
+  const huge = { x: tf.fill([16, 6], 1e7), y: tf.zeros([16, 4]) };
+  const opt = optimizer(rwp(), sgd(0.05));
+  const state = opt.init(params, key(2));
+  try {
+    await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, huge, state)), (e: Error) => e instanceof WorkerError && /worker 0 did not answer within (\d+) ms \(stepTimeout 800 ms\); it was terminated and will be replaced/.test(e.message) && Number(/within (\d+)/.exec(e.message)?.[1]) >= 800);
+    // A new worker takes its place: the next step works, and equals sequential's.
+    const a = step(opt, loss, params, batch, state);
+    const b = await p.step(opt, loss, params, batch, state);
+    assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
+    disposeTree([a, b]);
+  } finally {
+    await p.close();
+    disposeTree([params, batch, huge, state]);
+  }
+});
+
+test('close() rejects a pending step; every step after close fails clearly (mixes and single branches)', async () => {
+  const p = parallel({ model: hanging, stepTimeout: 0 });
+  const { params, batch } = regression(14, 6, 4, 16);
+  const huge = { x: tf.fill([16, 6], 1e7), y: tf.zeros([16, 4]) };
+  const state = optimizer(rwp(), sgd(0.05)).init(params, key(2));
+  disposeTree(await p.step(optimizer(rwp(), sgd(0.05)), loss, params, batch, state)); // the worker is up and evaluating
+  const pending = Promise.resolve(p.step(optimizer(rwp(), sgd(0.05)), loss, params, huge, state));
+  pending.catch(() => undefined); // checked below
+  await new Promise((r) => setTimeout(r, 200));
+  await p.close();
+  await assert.rejects(pending, (e: Error) => e instanceof WorkerError && /closed/.test(e.message));
+  for (const source of [rwp(), cleanGrad, sam()]) {
+    const opt = optimizer(source, sgd(0.05));
+    const s = opt.init(params);
+    await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, huge, s)), (e: Error) => e instanceof WorkerError && /closed/.test(e.message));
+    disposeTree(s);
+  }
+  disposeTree([params, batch, huge, state]);
+});
+
+test('a loss that never returns: the step rejects, and the process exits by itself (child process)', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const child = spawnSync(process.execPath, ['--import', 'tsx', new URL('./fixtures/hangChild.ts', import.meta.url).pathname], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(child.signal, null, `the child did not exit by itself: ${child.stderr}`);
+  assert.equal(child.status, 0, child.stderr);
+  assert.match(child.stdout, /rejected after \d+ ms: WorkerError: parallel: worker 0 did not answer within \d+ ms \(stepTimeout 1000 ms\)/);
+});
+
+test('worker memory is bounded: no tensors held between steps, wasm heap unchanged from step 50 to 400 (RWP, 2 shards)', async () => {
+  const p = parallel({ model, shards: 2 });
+  const { params, batch } = regression(15, 6, 4, 64);
+  const opt = optimizer(rwp(), sgd(0.01, { momentum: 0.9 }));
+  let state = opt.init(params, key(1));
+  let cur: Tree = params;
+  let at50: Awaited<ReturnType<ParallelInterpreter['memory']>> = [];
+  let main50 = 0;
+  try {
+    for (let i = 1; i <= 400; i++) {
+      const r = await p.step(opt, loss, cur, batch, state);
+      if (cur !== params) disposeReplaced(cur, [r.params, r.state]);
+      disposeReplaced(state, [r.state, r.params]);
+      cur = r.params;
+      state = r.state;
+      if (i === 50) [at50, main50] = [await p.memory(), tf.memory().numTensors];
+    }
+    const at400 = await p.memory();
+    assert.equal(at400.length, 1);
+    assert.equal(at400[0]?.numTensors, 0);
+    assert.equal(at50[0]?.numTensors, 0);
+    assert.equal(at400[0]?.wasmHeapBytes, at50[0]?.wasmHeapBytes);
+    assert.equal(tf.memory().numTensors, main50);
+  } finally {
+    await p.close();
+    disposeTree([cur, state, params, batch]);
+  }
+});
+
+test('a reply that waits while this thread is busy past stepTimeout is taken, not judged late (spin 0)', async () => {
+  const p = parallel({ model, stepTimeout: 100, spin: 0 });
+  const { params, batch } = regression(16, 6, 4, 32);
+  const slow = (q: Tree, b: Tree): tf.Scalar => {
+    const until = performance.now() + 300;
+    while (performance.now() < until) {
+      // this thread's branch takes longer than stepTimeout; the worker's does not
+    }
+    return loss(q, b);
+  };
+  const opt = optimizer(rwp(), sgd(0.05));
+  try {
+    const a = await train(opt, loss, params, [batch], { epochs: 3, key: key(8) });
+    const b = await train(opt, slow, params, [batch], { epochs: 3, key: key(8), interpreter: p });
+    assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
+    disposeTree([a.params, a.state, b.params, b.state]);
+  } finally {
+    await p.close();
+    disposeTree([params, batch]);
+  }
 });

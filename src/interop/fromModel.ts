@@ -6,6 +6,9 @@ import type { Tree } from '../tree.js';
 import { InteropError } from './errors.js';
 import type { LayerVariableLike, LayersModelLike } from './layers.js';
 import { checkKeys } from '../validate.js';
+import { tagLoss, type ModuleRef } from '../interpret/modelRef.js';
+import { toWire } from '../interpret/wire.js';
+import type { LayersData } from './rebuildLayers.js';
 
 /** Options of `fromModel`. */
 export interface FromModelOptions {
@@ -27,6 +30,10 @@ export interface ModelAdapter {
   readonly setWeights: (params: Tree) => void;
   /** The trainable weights' names, in the model's order. */
   readonly names: readonly string[];
+  /** Where a parallel worker rebuilds this model (topology, weights, loss by name); undefined, with `whyNoWorker`, when it cannot. */
+  readonly worker: ModuleRef | undefined;
+  /** Why workers cannot rebuild this model (e.g. a loss given as a function), when `worker` is undefined. */
+  readonly whyNoWorker?: string;
 }
 
 type Swappable = LayerVariableLike & { val: tf.Tensor };
@@ -94,5 +101,18 @@ export function fromModel(model: LayersModelLike, options: FromModelOptions = {}
     }
   };
 
-  return { params, loss, setWeights, names };
+  const { worker, whyNoWorker } = workerRef(model, compiled, options, xKey, yKey, names);
+  return { params, loss: worker === undefined ? loss : tagLoss(loss, worker), setWeights, names, worker, ...(whyNoWorker !== undefined ? { whyNoWorker } : {}) };
+}
+
+type Serializable = LayersModelLike & { toJSON?: (u: unknown, asString: boolean) => unknown; getWeights?: () => tf.Tensor[] };
+
+/** workerRef(model, …): a module reference that rebuilds the model in a worker (rebuildLayers), or why there is none. */
+function workerRef(model: Serializable, compiled: object, options: FromModelOptions, inputKey: string, targetKey: string, names: readonly string[]): { worker: ModuleRef | undefined; whyNoWorker?: string } {
+  const lossName = options.loss === undefined ? ((compiled as { loss?: unknown }).loss ?? (model as { loss?: unknown }).loss) : undefined;
+  if (typeof lossName !== 'string') return { worker: undefined, whyNoWorker: 'its loss is a function, which a worker cannot rebuild: compile the model with a loss name (e.g. loss: \'categoricalCrossentropy\') or use a loss module (lossFrom)' };
+  if (typeof model.toJSON !== 'function' || typeof model.getWeights !== 'function') return { worker: undefined, whyNoWorker: 'it has no toJSON()/getWeights() (not a tfjs-layers LayersModel)' };
+  const data: LayersData = { topology: model.toJSON(null, false), weights: model.getWeights().map(toWire), loss: lossName, names, inputKey, targetKey };
+  const here = import.meta.url;
+  return { worker: { module: new URL(here.endsWith('.ts') ? './rebuildLayers.ts' : './rebuildLayers.js', here).href, export: 'rebuildLayers', args: [data] } };
 }
