@@ -84,7 +84,7 @@ export async function train(opt: Optimizer, model: LossFn | { readonly loss: Los
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);
   checkData(data);
-  const loss: unknown = typeof model === 'function' ? model : (model as { loss?: unknown } | null | undefined)?.loss;
+  const loss: unknown = typeof model === 'object' && model !== null ? (model as { loss?: unknown }).loss : model;
   checkCallables(loss, options);
   if (options.workers === undefined) return run(opt, loss as LossFn, params, data, options, epochs, options.interpreter ?? sequential);
   if (options.interpreter !== undefined) throw new RangeError('train: give either workers or interpreter, not both');

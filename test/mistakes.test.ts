@@ -152,7 +152,7 @@ test('train and step check what they will call, chain checks its members, params
   const opt = o.optimizer(o.cleanGrad, o.sgd(0.1));
   const loss: o.LossFn = (p) => tf.sum(p['w'] as tf.Tensor) as tf.Scalar;
   const before = tf.memory().numTensors;
-  await assert.rejects(o.train(opt, 'mse' as never, params, []), /^HyperparameterError: train: invalid arguments:\n {2}- loss must be a function \(params, batch\) => scalar tensor, got "mse"$/);
+  await assert.rejects(o.train(opt, 'mse' as never, params, []), /^HyperparameterError: train: invalid arguments:\n {2}- loss must be a function \(params, batch\) => scalar tensor or a model with a loss, got "mse"$/);
   await assert.rejects(o.train(opt, loss, params, [], { interpreter: 'parallel' as never, onStep: 1 as never }), (e: Error) => /interpreter must be sequential or parallel/.test(e.message) && /onStep must be a function, got number/.test(e.message));
   assert.throws(() => o.step(opt, undefined as never, params, {}, opt.init(params)), /step: loss must be a function/);
   assert.throws(() => o.chain(o.sgd(0.1), 5 as never), /chain: argument 2 must be a gradient transformation \{ init, update \}, got 5/);

@@ -12,7 +12,8 @@ import { modulesOf } from '../source/walk.js';
 import { cost, leaves, plan, shardable, upcoming, type Leaf, type Plan } from './parallelPlan.js';
 import { shardBatch } from './shardBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
-import { workerPool, WorkerError, type Slot } from './workerPool.js';
+import { WorkerError } from './workerError.js';
+import { workerPool, type Slot } from './workerPool.js';
 import type { EvalReply, MemoryReply, WorkerMemory } from './worker.js';
 
 export { WorkerError };

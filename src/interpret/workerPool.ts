@@ -9,8 +9,9 @@ import type { ModelRef } from './modelRef.js';
 import { workerSource } from './workerSource.js';
 import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage } from './worker.js';
 
-/** A worker that failed: it threw while evaluating, crashed, could not start, did not answer in time, or was closed. */
-export class WorkerError extends OptimixError {}
+// WorkerError lives in its own file, so that the public types never reach this module's node:worker_threads types.
+import { WorkerError } from './workerError.js';
+export { WorkerError };
 
 export type OkReply = (EvalReply & { ok: true }) | MemoryReply;
 type Message = EvalReply | MemoryReply | NormalsMessage;
