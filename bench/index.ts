@@ -442,7 +442,7 @@ if (SECTIONS.has('startup')) {
 }
 
 if (SECTIONS.has('noise')) {
-  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 15));
+  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 25));
   for (const line of noise.lines) say(line);
   say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
   say();
