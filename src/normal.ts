@@ -62,9 +62,9 @@ export function normalWords(words: readonly [number, number], count: number, off
   const end = offset + count;
   let e = offset;
   while (e < end) {
-    const b0 = Math.floor(e / 16) * 4;
+    const b0 = Math.floor(e / 32) * 8;
     const wrap = (Math.floor(b0 / TWO32) + 1) * TWO32;
-    const n = Math.min(CHUNK, Math.ceil((end - 4 * b0) / 16) * 4, wrap - b0);
+    const n = Math.min(CHUNK, Math.ceil((end - 4 * b0) / 32) * 8, wrap - b0);
     const from = e - 4 * b0;
     const take = Math.min(4 * n - from, end - e);
     blocks(k0, k1, b0, n, from, take, out, e - offset, run);
@@ -80,8 +80,8 @@ export function normalWords(words: readonly [number, number], count: number, off
  */
 export function withNormalWords<T>(words: readonly [number, number], count: number, offset: number, use: (values: Float32Array) => T): T {
   check(count, offset);
-  const b0 = Math.floor(offset / 16) * 4;
-  const n = Math.ceil((offset + count - 4 * b0) / 16) * 4;
+  const b0 = Math.floor(offset / 32) * 8;
+  const n = Math.ceil((offset + count - 4 * b0) / 32) * 8;
   const engine = getKernel();
   if (engine === undefined || count === 0 || n > CHUNK || Math.floor(b0 / TWO32) !== Math.floor((b0 + n - 1) / TWO32)) return use(normalWords(words, count, offset));
   const have = engine.memory.buffer.byteLength;

@@ -68,6 +68,8 @@ const I32_LOCALS = 3;
 let nextLocal = 9;
 const v = (): number => nextLocal++;
 const CTR = v(), HI = v(), X0 = v(), X1 = v(), X2 = v(), X3 = v(), KA = v(), KB = v(), H0 = v(), L0 = v();
+// The second group of a Philox pair (two independent groups per iteration keep more multiplies in flight).
+const Y0 = v(), Y1 = v(), Y2 = v(), Y3 = v(), HB = v(), LB = v();
 const Z = [v(), v(), v(), v()];
 const T = [v(), v(), v(), v()];
 const A = v(), B = v(), IX = v(), S = v(), ZZ = v(), R = v(), Q = v(), D = v(), D2 = v(), SN = v(), CS = v(), MASK = v();
@@ -75,14 +77,21 @@ const A = v(), B = v(), IX = v(), S = v(), ZZ = v(), R = v(), Q = v(), D = v(), 
 /** (high words of M·x, per lane): the odd 32-bit halves of the two i64x2 products. */
 const mulhi = (x: Code, m: number): Code => shuffle32(mulLo64(x, constI(m)), mulHi64(x, constI(m)), [1, 3, 5, 7]);
 
+/** One Philox round on two groups of four blocks: (X0…X3) and (Y0…Y3), same round key. */
 function philoxRound(): Code {
   return [
     ...set(H0, mulhi(get(X0), 0xd2511f53)),
+    ...set(HB, mulhi(get(Y0), 0xd2511f53)),
     ...set(L0, imul(get(X0), constI(0xd2511f53))),
+    ...set(LB, imul(get(Y0), constI(0xd2511f53))),
     ...set(X0, xor(xor(mulhi(get(X2), 0xcd9e8d57), get(X1)), get(KA))),
+    ...set(Y0, xor(xor(mulhi(get(Y2), 0xcd9e8d57), get(Y1)), get(KA))),
     ...set(X1, imul(get(X2), constI(0xcd9e8d57))),
+    ...set(Y1, imul(get(Y2), constI(0xcd9e8d57))),
     ...set(X2, xor(xor(get(H0), get(X3)), get(KB))),
+    ...set(Y2, xor(xor(get(HB), get(Y3)), get(KB))),
     ...set(X3, get(L0)),
+    ...set(Y3, get(LB)),
     ...set(KA, iadd(get(KA), constI(0x9e3779b9))),
     ...set(KB, iadd(get(KB), constI(0xbb67ae85))),
   ];
@@ -117,13 +126,13 @@ function boxMuller(wa: number, wb: number, zc: number, zs: number): Code {
 const store = (offset: number, value: Code): Code => [...get(AT), ...value, ...simd(0x0b), 4, ...uleb(offset)];
 const load = (offset: number): Code => [...get(AT), ...simd(0x00), 4, ...uleb(offset)];
 const i32 = (n: number): Code => [0x41, ...sleb(n)];
-/** A loop over the tile's groups: AT from PTR in steps of 64 bytes, LEFT from TILE_N down to 1. */
-const overTile = (step: Code): Code => [
+/** A loop over the tile's groups (or pairs of groups): AT from PTR in steps of 64 (128) bytes, LEFT from TILE_N (TILE_N/2) down to 1. */
+const overTile = (step: Code, pairs = false): Code => [
   ...get(PTR), 0x21, ...uleb(AT),
-  ...get(TILE_N), 0x21, ...uleb(LEFT),
+  ...get(TILE_N), ...(pairs ? [0x41, 1, 0x76] : []), 0x21, ...uleb(LEFT),
   0x03, 0x40,
   ...step,
-  ...get(AT), ...i32(64), 0x6a, 0x21, ...uleb(AT),
+  ...get(AT), ...i32(pairs ? 128 : 64), 0x6a, 0x21, ...uleb(AT),
   ...get(LEFT), ...i32(1), 0x6b, 0x22, ...uleb(LEFT), 0x0d, 0, // LEFT -= 1; loop while LEFT ≠ 0
   0x0b,
 ];
@@ -138,6 +147,10 @@ function body(): Code {
     ...set(X1, get(HI)),
     ...set(X2, constI(0)),
     ...set(X3, constI(0)),
+    ...set(Y0, iadd(get(CTR), constI(4))),
+    ...set(Y1, get(HI)),
+    ...set(Y2, constI(0)),
+    ...set(Y3, constI(0)),
     ...set(KA, splat(get(K0))),
     ...set(KB, splat(get(K1))),
     ...rounds,
@@ -145,7 +158,11 @@ function body(): Code {
     ...store(16, get(X1)),
     ...store(32, get(X2)),
     ...store(48, get(X3)),
-    ...set(CTR, iadd(get(CTR), constI(4))),
+    ...store(64, get(Y0)),
+    ...store(80, get(Y1)),
+    ...store(96, get(Y2)),
+    ...store(112, get(Y3)),
+    ...set(CTR, iadd(get(CTR), constI(8))),
   ];
   const normals = [
     ...set(X0, load(0)),
@@ -170,7 +187,7 @@ function body(): Code {
     0x03, 0x40, // loop over tiles
     // TILE_N = min(GROUPS, TILE)
     ...get(GROUPS), ...i32(TILE), ...get(GROUPS), ...i32(TILE), 0x49, 0x1b, 0x21, ...uleb(TILE_N),
-    ...overTile(philox),
+    ...overTile(philox, true),
     ...overTile(normals),
     ...get(PTR), ...get(TILE_N), ...i32(64), 0x6c, 0x6a, 0x21, ...uleb(PTR), // PTR += 64·TILE_N
     ...get(GROUPS), ...get(TILE_N), 0x6b, 0x22, ...uleb(GROUPS), 0x0d, 0, // GROUPS -= TILE_N; loop while ≠ 0
@@ -194,7 +211,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-/** The kernel: fill(k0, k1, c0, c1, groups, ptr) writes 16·groups normals (blocks c0 … c0 + 4·groups − 1, c0 a multiple of 4) at ptr. */
+/** The kernel: fill(k0, k1, c0, c1, groups, ptr) writes 16·groups normals (blocks c0 … c0 + 4·groups − 1; groups even, c0 a multiple of 8) at ptr. */
 export interface SimdKernel {
   readonly fill: (k0: number, k1: number, c0: number, c1: number, groups: number, ptr: number) => void;
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
