@@ -29,3 +29,7 @@ export type { ModelRef } from './interpret/modelRef.js';
 export { registerWasmGradientKernels, type WasmKernelOptions } from './kernels/index.js';
 export * from './checkpoint/index.js';
 export * from './interop/index.js';
+// Noise generator: counter-based standard normals (Philox-4×32-10 + float32 Box–Muller; src/normal.ts).
+export { normals, normalWords, withNormalWords, seedWords, normalsEngine } from './normal.js';
+export { normalTensor } from './normalTensor.js';
+export { philox4x32 } from './philox.js';

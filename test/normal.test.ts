@@ -154,3 +154,12 @@ test('normals: bad count, offset or seed is a RangeError naming it', () => {
   assert.throws(() => normals([0, 0], 3, 1.5), /offset must be a non-negative integer, got 1.5/);
   assert.throws(() => seedWords(-3), /seed must be a non-negative safe integer/);
 });
+
+test('the generator is exported from optimix: normals, normalWords, withNormalWords, seedWords, normalsEngine, normalTensor, philox4x32', async () => {
+  const api = await import('../src/index.js');
+  assert.equal(api.normals, normals);
+  assert.equal(api.philox4x32, philox4x32);
+  const t = api.normalTensor([1, 2], [2, 3], 0.5);
+  assert.ok(same(t.dataSync() as Float32Array, Float32Array.from(normals([1, 2], 6), (x) => x * 0.5)));
+  t.dispose();
+});
