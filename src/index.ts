@@ -70,3 +70,7 @@ export { knownKeys, checkKeys } from './validate.js';
 // parallel (issue #10): loss references workers can rebuild, and train's worker count.
 export { lossFrom, ModelRefError, type ModuleRef, type ZooRef } from './interpret/modelRef.js';
 export { workerCount } from './train.js';
+// Noise generator: counter-based standard normals (Philox-4×32-10 + float32 Box–Muller; src/normal.ts).
+export { normals, normalWords, withNormalWords, seedWords, normalsEngine } from './normal.js';
+export { normalTensor } from './normalTensor.js';
+export { philox4x32 } from './philox.js';

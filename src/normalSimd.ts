@@ -62,11 +62,14 @@ const fmul = bin(0xe6);
 const fdiv = bin(0xe7);
 const cvt = un(0xfa);
 
-// Locals: parameters k0, k1, c0, c1, groups, ptr (i32), then v128 temporaries.
-const [K0, K1, C0, C1, GROUPS, PTR] = [0, 1, 2, 3, 4, 5];
-let nextLocal = 6;
+// Locals: parameters k0, k1, c0, c1, groups, ptr (i32), three i32 loop variables, then v128 temporaries.
+const [K0, K1, C0, C1, GROUPS, PTR, AT, LEFT, TILE_N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const I32_LOCALS = 3;
+let nextLocal = 9;
 const v = (): number => nextLocal++;
 const CTR = v(), HI = v(), X0 = v(), X1 = v(), X2 = v(), X3 = v(), KA = v(), KB = v(), H0 = v(), L0 = v();
+// The second group of a Philox pair (two independent groups per iteration keep more multiplies in flight).
+const Y0 = v(), Y1 = v(), Y2 = v(), Y3 = v(), HB = v(), LB = v();
 const Z = [v(), v(), v(), v()];
 const T = [v(), v(), v(), v()];
 const A = v(), B = v(), IX = v(), S = v(), ZZ = v(), R = v(), Q = v(), D = v(), D2 = v(), SN = v(), CS = v(), MASK = v();
@@ -74,14 +77,21 @@ const A = v(), B = v(), IX = v(), S = v(), ZZ = v(), R = v(), Q = v(), D = v(), 
 /** (high words of M·x, per lane): the odd 32-bit halves of the two i64x2 products. */
 const mulhi = (x: Code, m: number): Code => shuffle32(mulLo64(x, constI(m)), mulHi64(x, constI(m)), [1, 3, 5, 7]);
 
+/** One Philox round on two groups of four blocks: (X0…X3) and (Y0…Y3), same round key. */
 function philoxRound(): Code {
   return [
     ...set(H0, mulhi(get(X0), 0xd2511f53)),
+    ...set(HB, mulhi(get(Y0), 0xd2511f53)),
     ...set(L0, imul(get(X0), constI(0xd2511f53))),
+    ...set(LB, imul(get(Y0), constI(0xd2511f53))),
     ...set(X0, xor(xor(mulhi(get(X2), 0xcd9e8d57), get(X1)), get(KA))),
+    ...set(Y0, xor(xor(mulhi(get(Y2), 0xcd9e8d57), get(Y1)), get(KA))),
     ...set(X1, imul(get(X2), constI(0xcd9e8d57))),
+    ...set(Y1, imul(get(Y2), constI(0xcd9e8d57))),
     ...set(X2, xor(xor(get(H0), get(X3)), get(KB))),
+    ...set(Y2, xor(xor(get(HB), get(Y3)), get(KB))),
     ...set(X3, get(L0)),
+    ...set(Y3, get(LB)),
     ...set(KA, iadd(get(KA), constI(0x9e3779b9))),
     ...set(KB, iadd(get(KB), constI(0xbb67ae85))),
   ];
@@ -113,22 +123,52 @@ function boxMuller(wa: number, wb: number, zc: number, zs: number): Code {
   ];
 }
 
-const store = (offset: number, value: Code): Code => [...get(PTR), ...value, ...simd(0x0b), 4, ...uleb(offset)];
+const store = (offset: number, value: Code): Code => [...get(AT), ...value, ...simd(0x0b), 4, ...uleb(offset)];
+const load = (offset: number): Code => [...get(AT), ...simd(0x00), 4, ...uleb(offset)];
+const i32 = (n: number): Code => [0x41, ...sleb(n)];
+/** A loop over the tile's groups (or pairs of groups): AT from PTR in steps of 64 (128) bytes, LEFT from TILE_N (TILE_N/2) down to 1. */
+const overTile = (step: Code, pairs = false): Code => [
+  ...get(PTR), 0x21, ...uleb(AT),
+  ...get(TILE_N), ...(pairs ? [0x41, 1, 0x76] : []), 0x21, ...uleb(LEFT),
+  0x03, 0x40,
+  ...step,
+  ...get(AT), ...i32(pairs ? 128 : 64), 0x6a, 0x21, ...uleb(AT),
+  ...get(LEFT), ...i32(1), 0x6b, 0x22, ...uleb(LEFT), 0x0d, 0, // LEFT -= 1; loop while LEFT ≠ 0
+  0x0b,
+];
+/** Groups per tile (64 KiB): Philox fills a tile with its words, then Box–Muller turns them into normals in place. */
+const TILE = 1024;
 
 function body(): Code {
   const rounds: Code = [];
   for (let r = 0; r < 10; r++) rounds.push(...philoxRound());
-  return [
-    ...set(CTR, iadd(splat(get(C0)), [...simd(0x0c), ...bytes16([0, 1, 2, 3], false)])),
-    ...set(HI, splat(get(C1))),
-    0x03, 0x40, // loop
+  const philox = [
     ...set(X0, get(CTR)),
     ...set(X1, get(HI)),
     ...set(X2, constI(0)),
     ...set(X3, constI(0)),
+    ...set(Y0, iadd(get(CTR), constI(4))),
+    ...set(Y1, get(HI)),
+    ...set(Y2, constI(0)),
+    ...set(Y3, constI(0)),
     ...set(KA, splat(get(K0))),
     ...set(KB, splat(get(K1))),
     ...rounds,
+    ...store(0, get(X0)),
+    ...store(16, get(X1)),
+    ...store(32, get(X2)),
+    ...store(48, get(X3)),
+    ...store(64, get(Y0)),
+    ...store(80, get(Y1)),
+    ...store(96, get(Y2)),
+    ...store(112, get(Y3)),
+    ...set(CTR, iadd(get(CTR), constI(8))),
+  ];
+  const normals = [
+    ...set(X0, load(0)),
+    ...set(X1, load(16)),
+    ...set(X2, load(32)),
+    ...set(X3, load(48)),
     ...boxMuller(X0, X1, Z[0] as number, Z[1] as number),
     ...boxMuller(X2, X3, Z[2] as number, Z[3] as number),
     // Transpose: lane j of Z0..Z3 are elements 4j … 4j + 3.
@@ -140,10 +180,17 @@ function body(): Code {
     ...store(16, shuffle32(get(T[0] as number), get(T[2] as number), [2, 3, 6, 7])),
     ...store(32, shuffle32(get(T[1] as number), get(T[3] as number), [0, 1, 4, 5])),
     ...store(48, shuffle32(get(T[1] as number), get(T[3] as number), [2, 3, 6, 7])),
-    ...get(PTR), 0x41, ...sleb(64), 0x6a, 0x21, ...uleb(PTR),
-    ...set(CTR, iadd(get(CTR), constI(4))),
-    ...get(GROUPS), 0x41, 1, 0x6b, 0x22, ...uleb(GROUPS), // groups -= 1 (tee)
-    0x0d, 0, // br_if loop
+  ];
+  return [
+    ...set(CTR, iadd(splat(get(C0)), [...simd(0x0c), ...bytes16([0, 1, 2, 3], false)])),
+    ...set(HI, splat(get(C1))),
+    0x03, 0x40, // loop over tiles
+    // TILE_N = min(GROUPS, TILE)
+    ...get(GROUPS), ...i32(TILE), ...get(GROUPS), ...i32(TILE), 0x49, 0x1b, 0x21, ...uleb(TILE_N),
+    ...overTile(philox, true),
+    ...overTile(normals),
+    ...get(PTR), ...get(TILE_N), ...i32(64), 0x6c, 0x6a, 0x21, ...uleb(PTR), // PTR += 64·TILE_N
+    ...get(GROUPS), ...get(TILE_N), 0x6b, 0x22, ...uleb(GROUPS), 0x0d, 0, // GROUPS -= TILE_N; loop while ≠ 0
     0x0b, // end loop
     0x0b, // end function
   ];
@@ -153,7 +200,7 @@ function moduleBytes(): Uint8Array {
   const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content];
   const name = (s: string): Code => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   const code = body();
-  const fn = [...uleb(1), ...uleb(nextLocal - 6), 0x7b, ...code];
+  const fn = [...uleb(2), ...uleb(I32_LOCALS), 0x7f, ...uleb(nextLocal - 6 - I32_LOCALS), 0x7b, ...code];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),
@@ -164,7 +211,7 @@ function moduleBytes(): Uint8Array {
   ]);
 }
 
-/** The kernel: fill(k0, k1, c0, c1, groups, ptr) writes 16·groups normals (blocks c0 … c0 + 4·groups − 1, c0 a multiple of 4) at ptr. */
+/** The kernel: fill(k0, k1, c0, c1, groups, ptr) writes 16·groups normals (blocks c0 … c0 + 4·groups − 1; groups even, c0 a multiple of 8) at ptr. */
 export interface SimdKernel {
   readonly fill: (k0: number, k1: number, c0: number, c1: number, groups: number, ptr: number) => void;
   readonly memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
