@@ -27,29 +27,44 @@ import {
   disposeTree,
   equals,
   filterNoise,
+  friendlyAdversarial,
+  fsam,
   gradientOf,
+  gsam,
   key,
+  lookSam,
   mArwp,
+  microBatches,
   mix,
+  momentumAscent,
+  momentumSam,
   mRwp,
+  mSharpnessSam,
+  nested,
   optimizer,
+  orthogonalPart,
   perturbedGrad,
   ready,
   resolve,
   rmsprop,
+  rsam,
   rwp,
   sam,
+  sampa,
   scaleByAdam,
   scaleByRms,
   sgd,
   step,
+  subtractOrthogonal,
   trace,
   type Batch,
   type GradientSource,
   type Optimizer,
   type OptimizerState,
+  type ResolvedPerturbation,
   type Tree,
 } from '../src/index.js';
+import { splitBatchN } from '../src/batch.js';
 import { evaluate } from '../src/interpret/evaluate.js';
 import { valueAndGrad } from '../src/interpret/valueAndGrad.js';
 import { finish, keepResult, prepare } from '../src/optimizer.js';
@@ -57,6 +72,8 @@ import { sampleAdaptiveFilterNoise, type ResolvedAdaptiveFilterNoise } from '../
 import { sampleAdversarial, type ResolvedAdversarial } from '../src/perturbation/adversarial.js';
 import { filterStd, sampleFilterNoise } from '../src/perturbation/filterNoise.js';
 import type { Normals } from '../src/perturbation/normals.js';
+import type { SampleContext } from '../src/source/node.js';
+import { perturbationDef } from '../src/source/walk.js';
 import { globalNorm } from '../src/tree.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -335,6 +352,11 @@ test('method pages: each preset is exactly the composition its page gives', () =
     ['asam.md', asam({ ρ: 0.5, η: 0.01 }), perturbedGrad(adversarial(0.5, { adaptive: true, η: 0.01 }))],
     ['arwp.md', arwp({ σ: 0.01, inc: 15, steps: T, η: 1, β: 0.9 }), perturbedGrad(adaptiveFilterNoise({ σ: cosineIncrease(0.01, 15, T), η: 1, β: 0.9 }))],
     ['m-arwp.md', mArwp({ σ: 0.01, λ: 0.5, η: 1, β: 0.9 }), mix(cleanGrad, perturbedGrad(adaptiveFilterNoise({ σ: 0.01, η: 1, β: 0.9 })), 0.5, { batch: 'split' })],
+    ['gsam.md', gsam({ ρ: 0.05, α: 0.2 }), subtractOrthogonal(sam({ ρ: 0.05 }), cleanGrad, 0.2)],
+    ['rsam.md', rsam({ ρ: 0.05, σ: 0.01 }), perturbedGrad(nested(filterNoise(0.01), adversarial(0.05)))],
+    ['m-sharpness-sam.md', mSharpnessSam({ ρ: 0.05, microBatches: 4 }), microBatches(sam({ ρ: 0.05 }), 4)],
+    ['momentum-sam.md', momentumSam({ ρ: 0.3, μ: 0.9 }), perturbedGrad(momentumAscent(0.3, 0.9))],
+    ['fsam.md', fsam({ ρ: 0.05, σ: 1, λ: 0.9 }), perturbedGrad(friendlyAdversarial(0.05, { sigma: 1, lambda: 0.9 }))],
   ];
   for (const [page, preset, composed] of pairs) assert.ok(equals(preset, composed), `${page}: the preset equals its composition`);
   // And the defaults the pages' tables give are the presets' defaults.
@@ -343,6 +365,13 @@ test('method pages: each preset is exactly the composition its page gives', () =
   assert.ok(equals(asam(), asam({ ρ: 0.5, η: 0.01 })));
   assert.ok(equals(arwp({ steps: T }), arwp({ σ: 0.01, inc: 15, steps: T, η: 1, β: 0.9 })));
   assert.ok(equals(mArwp(), mArwp({ σ: 0.01, λ: 0.5, η: 1, β: 0.9 })));
+  assert.ok(equals(sampa({ lr: 0.1 }), sampa({ ρ: 0.1, λ: 0.2, lr: 0.1 })));
+  assert.ok(equals(gsam(), gsam({ ρ: 0.05, α: 0.2 })));
+  assert.ok(equals(rsam(), rsam({ ρ: 0.05, σ: 0.01 })));
+  assert.ok(equals(mSharpnessSam({ microBatches: 4 }), mSharpnessSam({ ρ: 0.05, microBatches: 4 })));
+  assert.ok(equals(lookSam(), lookSam({ ρ: 0.1, α: 0.7, k: 5 })));
+  assert.ok(equals(momentumSam(), momentumSam({ ρ: 0.3, μ: 0.9 })));
+  assert.ok(equals(fsam(), fsam({ ρ: 0.05, σ: 1, λ: 0.9 })));
 });
 
 test('method pages: every "`describe(…)` prints `…`" is what describe prints', () => {
@@ -353,6 +382,12 @@ test('method pages: every "`describe(…)` prints `…`" is what describe prints
     'asam()': asam(),
     'arwp({ steps: 1000 })': arwp({ steps: 1000 }),
     'mArwp()': mArwp(),
+    'sampa({ lr: 0.1 })': sampa({ lr: 0.1 }),
+    'gsam()': gsam(),
+    'rsam()': rsam(),
+    'lookSam()': lookSam(),
+    'momentumSam()': momentumSam(),
+    'fsam()': fsam(),
   };
   let checked = 0;
   for (const page of readdirSync(methodsDir).filter((f) => f.endsWith('.md'))) {
@@ -364,7 +399,7 @@ test('method pages: every "`describe(…)` prints `…`" is what describe prints
       checked++;
     }
   }
-  assert.ok(checked >= 5, `found the describe claims (${checked})`);
+  assert.ok(checked >= 11, `found the describe claims (${checked})`);
 });
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -432,8 +467,214 @@ test('m-arwp.md: two m-ARWP steps (σ = 0.01, λ = 0.5, η = 1, β = 0.9) on the
   });
 });
 
+// ---------------------------------------------------------------------------------------------------------------------
+// The presets since SAM (issue #16): their pages' worked examples, on the same quadratic.
+
+/** The resolved perturbation of a perturbedGrad node, read through its known shape (source nodes are an open type). */
+function perturbationOf(source: GradientSource, t: number, params: Tree): ResolvedPerturbation {
+  const used = resolve(source, t, params) as unknown as { kind: string; perturbation: ResolvedPerturbation };
+  assert.ok(used.kind === 'perturbed');
+  return used.perturbation;
+}
+
+/** A perturbation's own sampler (its registered definition), at `params`, with its state and the gradient at params. */
+function sampleOf(p: ResolvedPerturbation, params: Tree, state: Tree | undefined, gradient: () => Tree): Tree {
+  const unused = (what: string) => () => assert.fail(`the ${p.kind} sampler used ${what}`);
+  const s: SampleContext = { params, batch: zero(), key: key(0), normals: unused('normals'), normal: unused('normal'), gradient, state, sample: unused('sample') };
+  return perturbationDef(p, 'test').sample(p, s);
+}
+
+/** One step of `opt` from (params, state): the source's evaluation (its gradient and new state) and the step's result. */
+function evalAndStep(opt: Optimizer, params: Tree, batch: Batch, state: OptimizerState, normals?: () => Normals) {
+  const { resolved, stepKey } = prepare('test', opt, params, state);
+  const ev = evaluate(resolved, params, batch, { loss, stepKey, state: state.source, ...(normals === undefined ? {} : { normals: normals() }) });
+  const r = normals === undefined ? step(opt, loss, params, batch, state) : stepWith(opt, params, batch, state, normals());
+  return { ev, r };
+}
+
+const inner = (x: Tree, y: Tree): tf.Scalar => tf.sum(tf.mul(x.w as tf.Tensor, y.w as tf.Tensor));
+const sole = (s: OptimizerState): Tree => {
+  const trees = Object.values(s.source);
+  assert.equal(trees.length, 1, 'one stateful node');
+  return trees[0]!;
+};
+
+test('gsam.md: one GSAM step (ρ = 0.05, α = 0.2), as on the page', () => {
+  tf.tidy(() => {
+    const source = gsam({ ρ: 0.05, α: 0.2 });
+    const w0 = W([4, 1.5]);
+    const b = zero();
+    const g = gradientOf(cleanGrad, loss, w0, b).grads;
+    const used = resolve(source, 0, w0) as unknown as { kind: string; a: { kind: string; perturbation: ResolvedAdversarial } };
+    assert.ok(used.kind === 'subtractOrthogonal' && used.a.kind === 'perturbed' && used.a.perturbation.kind === 'adversarial');
+    const eps = sampleAdversarial(w0, g, used.a.perturbation);
+    const gp = gradientOf(sam({ ρ: 0.05 }), loss, w0, b).grads;
+    // orthogonalPart's coefficient, cos(g, g_p)·‖g‖/‖g_p‖, with its guards.
+    const [ng, ngp] = [globalNorm(g), globalNorm(gp)];
+    const c = tf.div(tf.mul(tf.div(inner(g, gp), tf.add(tf.mul(ng, ngp), 1e-12)), ng), tf.add(ngp, 1e-12));
+    const perp = orthogonalPart(g, gp);
+    const d = gradientOf(source, loss, w0, b).grads;
+    const r = step(optimizer(source, sgd(0.1)), loss, w0, b, optimizer(source, sgd(0.1)).init(w0));
+    agree('gsam.md', 'gsam', {
+      g: flat(g), '‖g‖': flat(ng), 'ε': flat(eps), g_p: flat(gp), '⟨g, g_p⟩': flat(inner(g, gp)), '‖g_p‖²': flat(inner(gp, gp)),
+      'c': flat(c), 'g⊥': flat(perp), d: flat(d), 'w₁': flat(r.params),
+    });
+  });
+});
+
+test('rsam.md: one RSAM step (ρ = 0.05, σ = 0.2) with the page\'s standard normals z, as on the page', () => {
+  tf.tidy(() => {
+    const z = [1, -2.5];
+    const source = rsam({ ρ: 0.05, σ: 0.2 });
+    const w0 = W([3, 4]);
+    const b = zero();
+    const p = perturbationOf(source, 0, w0) as unknown as { kind: string; first: { kind: string; sigma: number }; second: ResolvedAdversarial };
+    assert.ok(p.kind === 'nested' && p.first.kind === 'filterNoise' && p.second.kind === 'adversarial');
+    const std = filterStd(w0.w as tf.Tensor, p.first.sigma, -1);
+    const delta = sampleFilterNoise(w0, p.first.sigma, -1, ['w'], key(0), fixedNormals([z]));
+    const at = { w: tf.add(w0.w as tf.Tensor, delta.w as tf.Tensor) };
+    const gd = valueAndGrad(loss, at, b).grads;
+    const eps = sampleAdversarial(at, gd, p.second);
+    const opt = optimizer(source, sgd(0.1));
+    const { ev, r } = evalAndStep(opt, w0, b, opt.init(w0), () => fixedNormals([z]));
+    agree('rsam.md', 'rsam', {
+      z, 'σ·‖w‖': flat(std), 'δ': flat(delta), 'w + δ': flat(at), 'g_δ': flat(gd), '‖g_δ‖': flat(globalNorm(gd)), 'ε': flat(eps),
+      g: flat(ev.grads), 'w₁': flat(r.params),
+    });
+  });
+});
+
+test('m-sharpness-sam.md: one m-sharpness SAM step (ρ = 0.05, two micro-batches of one row), as on the page', () => {
+  tf.tidy(() => {
+    const source = mSharpnessSam({ ρ: 0.05, microBatches: 2 });
+    const w0 = W([4, 1.5]);
+    const b = { y: tf.tensor2d([[0, 0], [1, 3.5]]) };
+    const halves = splitBatchN(b, 2);
+    assert.deepEqual(halves.map((h) => flat(h.y as tf.Tensor)), [[0, 0], [1, 3.5]]);
+    const out: Record<string, number[]> = {};
+    halves.forEach((bk, k) => {
+      const n = ['B₁', 'B₂'][k]!;
+      const g = gradientOf(cleanGrad, loss, w0, bk).grads;
+      const eps = sampleAdversarial(w0, g, perturbationOf(sam({ ρ: 0.05 }), 0, w0) as ResolvedAdversarial);
+      Object.assign(out, { [`g(${n})`]: flat(g), [`ε(${n})`]: flat(eps), [`g'(${n})`]: flat(gradientOf(sam({ ρ: 0.05 }), loss, w0, bk).grads) });
+    });
+    const opt = optimizer(source, sgd(0.1));
+    const r = step(opt, loss, w0, b, opt.init(w0));
+    agree('m-sharpness-sam.md', 'm-sharpness-sam', {
+      ...out, g: flat(gradientOf(source, loss, w0, b).grads), 'w₁': flat(r.params), 'g(B)': flat(gradientOf(cleanGrad, loss, w0, b).grads),
+    });
+  });
+});
+
+test('looksam.md: two LookSAM steps (ρ = 0.5, α = 0.7, k = 2), a full one and one in between, as on the page', () => {
+  tf.tidy(() => {
+    const source = lookSam({ ρ: 0.5, α: 0.7, k: 2 });
+    const opt = optimizer(source, sgd(0.1));
+    const b = zero();
+    const w0 = W([4, 1.5]);
+    const s0 = opt.init(w0);
+    const g0 = gradientOf(cleanGrad, loss, w0, b).grads;
+    const first = evalAndStep(opt, w0, b, s0);
+    const gs = first.ev.grads;
+    const gv = sole(first.r.state);
+    // orthogonalPart's coefficient, cos(g_s, g₀)·‖g_s‖/‖g₀‖ = ⟨g_s, g₀⟩/‖g₀‖², with its guards.
+    const [ng0, ngs] = [globalNorm(g0), globalNorm(gs)];
+    const c0 = tf.div(tf.mul(tf.div(inner(gs, g0), tf.add(tf.mul(ng0, ngs), 1e-12)), ngs), tf.add(ng0, 1e-12));
+    const w1 = first.r.params;
+    const g1 = gradientOf(cleanGrad, loss, w1, b).grads;
+    const c1 = tf.div(tf.mul(globalNorm(g1), 0.7), tf.add(globalNorm(gv), 1e-12));
+    const second = evalAndStep(opt, w1, b, first.r.state);
+    assert.deepEqual(flat(sole(second.r.state)), flat(gv), 'g_v is kept between full steps');
+    agree('looksam.md', 'looksam', {
+      'g₀': flat(g0), 'g_s': flat(gs), '⟨g_s, g₀⟩/‖g₀‖²': flat(c0), 'g_v': flat(gv), 'w₁': flat(w1),
+      'g₁': flat(g1), '‖g₁‖': flat(globalNorm(g1)), '‖g_v‖': flat(globalNorm(gv)), 'c₁': flat(c1), 'd₁': flat(second.ev.grads), 'w₂': flat(second.r.params),
+    });
+  });
+});
+
+test('momentum-sam.md: two MSAM steps (ρ = 0.3, μ = 0.9) under sgd(0.1, { momentum: 0.9 }), as on the page', () => {
+  tf.tidy(() => {
+    const source = momentumSam({ ρ: 0.3, μ: 0.9 });
+    const opt = optimizer(source, sgd(0.1, { momentum: 0.9 }));
+    const b = zero();
+    let params = W([4, 1.5]);
+    let state = opt.init(params);
+    const out: Record<string, number[]> = {};
+    [0, 1].forEach((t) => {
+      const v = sole(state);
+      const p = perturbationOf(source, t, params);
+      assert.equal(p.kind, 'momentumAscent');
+      const eps = sampleOf(p, params, v, () => assert.fail('MSAM takes no gradient of its own'));
+      const { ev, r } = evalAndStep(opt, params, b, state);
+      const [n, next] = [['₀', '₁'][t]!, ['₁', '₂'][t]!];
+      Object.assign(out, {
+        [`v${n}`]: flat(v), [`‖v${n}‖`]: flat(globalNorm(v)), [`ε${n}`]: flat(eps), [`w̃${n}`]: flat(tf.add(params.w as tf.Tensor, eps.w as tf.Tensor)),
+        [`g${n}`]: flat(ev.grads), [`v${next}`]: flat(sole(r.state)), [`w${next}`]: flat(r.params),
+      });
+      if (t === 1) out['∇L(w₁)'] = flat(gradientOf(cleanGrad, loss, params, b).grads);
+      // The source's v is the transform's momentum (the rule has no coupled weight decay): w − w_next = 0.1·v_next.
+      const moved = flat(tf.div(tf.sub(params.w as tf.Tensor, r.params.w as tf.Tensor), 0.1));
+      flat(sole(r.state)).forEach((x, i) => assert.ok(Math.abs(moved[i]! - x) <= 1e-5 * Math.max(1, Math.abs(x)), 'the transform keeps the same v'));
+      [params, state] = [r.params, r.state];
+    });
+    agree('momentum-sam.md', 'momentum-sam', out);
+  });
+});
+
+test('fsam.md: two F-SAM steps (ρ = 0.05, σ = 1, λ = 0.9), as on the page', () => {
+  tf.tidy(() => {
+    const source = fsam({ ρ: 0.05, σ: 1, λ: 0.9 });
+    const opt = optimizer(source, sgd(0.1));
+    const b = zero();
+    let params = W([4, 1.5]);
+    let state = opt.init(params);
+    const out: Record<string, number[]> = {};
+    [0, 1].forEach((t) => {
+      const m = sole(state);
+      const p = perturbationOf(source, t, params) as unknown as ResolvedPerturbation & { sigma: number; first: boolean };
+      assert.equal(p.kind, 'friendlyAdversarial');
+      const g = gradientOf(cleanGrad, loss, params, b).grads;
+      const d = p.first ? g : { w: tf.sub(g.w as tf.Tensor, tf.mul(m.w as tf.Tensor, p.sigma)) };
+      const eps = sampleOf(p, params, m, () => g);
+      const { ev, r } = evalAndStep(opt, params, b, state);
+      const [n, next] = [['₀', '₁'][t]!, ['₁', '₂'][t]!];
+      Object.assign(out, {
+        [`g${n}`]: flat(g), [`d${n}`]: flat(d), [`‖d${n}‖`]: flat(globalNorm(d)), [`ε${n}`]: flat(eps), [`m${next}`]: flat(sole(r.state)),
+        [`g'${n}`]: flat(ev.grads), [`w${next}`]: flat(r.params),
+      });
+      [params, state] = [r.params, r.state];
+    });
+    agree('fsam.md', 'fsam', out);
+  });
+});
+
+test('sampa.md: two SAMPa steps (ρ = 0.1, λ = 0.2, η = 0.1) under sgd(0.1), as on the page', () => {
+  tf.tidy(() => {
+    const source = sampa({ ρ: 0.1, λ: 0.2, lr: 0.1 });
+    const opt = optimizer(source, sgd(0.1));
+    const b = zero();
+    const w0 = W([4, 1.5]);
+    const s0 = opt.init(w0);
+    assert.deepEqual(flat(sole(s0)), [0, 0], 'g_y = 0 at first');
+    const first = evalAndStep(opt, w0, b, s0);
+    const w1 = first.r.params;
+    const gy = sole(first.r.state);
+    // The two points of step 1, from g_y = ∇L(y₁).
+    const x1 = { w: tf.add(w1.w as tf.Tensor, tf.mul(gy.w as tf.Tensor, tf.div(0.1, tf.add(globalNorm(gy), 1e-12)))) };
+    const y2 = { w: tf.sub(w1.w as tf.Tensor, tf.mul(gy.w as tf.Tensor, 0.1)) };
+    const second = evalAndStep(opt, w1, b, first.r.state);
+    assert.deepEqual(flat(sole(second.r.state)), flat(valueAndGrad(loss, y2, b).grads), 'g_y ← ∇L(y₂)');
+    agree('sampa.md', 'sampa', {
+      'g₀': flat(first.ev.grads), '∇L(y₁)': flat(gy), 'w₁': flat(w1),
+      '‖∇L(y₁)‖': flat(globalNorm(gy)), 'x̃₁': flat(x1), 'y₂': flat(y2), '∇L(x̃₁)': flat(valueAndGrad(loss, x1, b).grads), '∇L(y₂)': flat(sole(second.r.state)),
+      'g₁': flat(second.ev.grads), 'w₂': flat(second.r.params),
+    });
+  });
+});
+
 test('method pages: every page has a worked example, and every worked example is checked above', () => {
-  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sgd.md#adamw', 'sgd.md#rmsprop', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp'];
+  const tested = ['sgd.md#sgd-momentum', 'sgd.md#adam', 'sgd.md#adamw', 'sgd.md#rmsprop', 'sam.md#sam', 'asam.md#asam', 'rwp.md#rwp', 'm-rwp.md#m-rwp', 'arwp.md#arwp', 'm-arwp.md#m-arwp',
+    'sampa.md#sampa', 'gsam.md#gsam', 'rsam.md#rsam', 'm-sharpness-sam.md#m-sharpness-sam', 'looksam.md#looksam', 'momentum-sam.md#momentum-sam', 'fsam.md#fsam'];
   const onPages: string[] = [];
   for (const page of readdirSync(methodsDir).filter((f) => f.endsWith('.md'))) {
     const ids = [...readFileSync(join(methodsDir, page), 'utf8').matchAll(/^<!-- check: (\S+) -->$/gm)].map((m) => `${page}#${m[1]}`);
