@@ -12,3 +12,19 @@ export { applyIfFinite, allFinite, type ApplyIfFiniteState } from './applyIfFini
 export { accumulate, type AccumulateState } from './accumulate.js';
 export { injectHyperparams, type InjectedState } from './injectHyperparams.js';
 export { sgd, adam, adamw, rmsprop, safe, type SgdOptions, type AdamRuleOptions, type RmspropOptions } from './rules.js';
+// optax rules (issue #14, Rules): scaleBy* transforms and the named rules built from them.
+export { scaleByRss, type RssOptions } from './scaleByRss.js';
+export { scaleByAdadelta, type AdadeltaOptions } from './scaleByAdadelta.js';
+export { scaleByAdamax, type AdamaxOptions } from './scaleByAdamax.js';
+export { scaleByAmsgrad, type AmsgradOptions } from './scaleByAmsgrad.js';
+export { scaleByBelief, type BeliefOptions } from './scaleByBelief.js';
+export { scaleByRadam, type RadamOptions } from './scaleByRadam.js';
+export { scaleByYogi, type YogiOptions } from './scaleByYogi.js';
+export { scaleByLion, type LionOptions } from './scaleByLion.js';
+export { scaleBySign } from './scaleBySign.js';
+export { movingAverage } from './movingAverage.js';
+export { scaleByTrustRatio, type TrustRatioOptions } from './scaleByTrustRatio.js';
+export { defineRule, type RuleForms } from './defineRule.js';
+export { adagrad, adadelta, adamax, nadam, amsgrad, adabelief, radam, yogi, safeAdaptive, type AdadeltaRuleOptions, type NadamOptions, type AdabeliefRuleOptions } from './adaptiveRules.js';
+export { lion, signSgd, signum, safeSign, type LionRuleOptions, type SignumOptions } from './signRules.js';
+export { lamb, lars, safeTrustRatio, type LambOptions, type LarsOptions } from './trustRatioRules.js';

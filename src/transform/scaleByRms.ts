@@ -11,11 +11,15 @@ export interface RmsOptions {
   readonly eps?: number;
   /** Divide by the centred second moment √(ν − μ²) (Graves 2013). */
   readonly centered?: boolean;
-  /** Put eps inside the square root, √(ν + eps), as tf.train.rmsprop does; default outside, √ν + eps, as optax and torch. */
+  /** Put eps inside the square root, √(ν + eps), as tf.train.rmsprop and optax's default (`eps_in_sqrt=True`) do; default false: outside, √ν + eps, as torch.optim.RMSprop. */
   readonly epsilonInSqrt?: boolean;
 }
 
-/** scaleByRms({ decay, eps }): ν ← decay·ν + (1−decay)·u², out = u/(√ν + eps) (Tieleman & Hinton 2012); options centre ν and move eps. */
+/**
+ * scaleByRms({ decay = 0.9, eps = 1e-8 }): ν ← decay·ν + (1−decay)·u², out = u/(√ν + eps) (Tieleman & Hinton 2012); options centre ν
+ * and move eps. The default puts eps outside the root, as torch does; optax.scale_by_rms puts it inside by default
+ * (`eps_in_sqrt=True`): for optax's numbers pass `epsilonInSqrt: true`.
+ */
 export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{
   /** The running mean of u². */
   readonly nu: Tree;
