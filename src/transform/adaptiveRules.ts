@@ -9,7 +9,7 @@ import { scaleByAdadelta, type AdadeltaOptions } from './scaleByAdadelta.js';
 import { scaleByAdamax, type AdamaxOptions } from './scaleByAdamax.js';
 import { scaleByAmsgrad, type AmsgradOptions } from './scaleByAmsgrad.js';
 import { scaleByBelief, type BeliefOptions } from './scaleByBelief.js';
-import { scaleByRadam, type RadamOptions } from './scaleByRadam.js';
+import { radamThreshold, scaleByRadam, type RadamOptions } from './scaleByRadam.js';
 import { scaleByRss, type RssOptions } from './scaleByRss.js';
 import { scaleByYogi, type YogiOptions } from './scaleByYogi.js';
 import type { AnyTransformation } from './types.js';
@@ -85,7 +85,7 @@ export const adabelief = adabeliefRule.make;
 
 const radamRule = defineRule<RadamOptions>(
   'radam',
-  (lr, o) => all({ learningRate: lrOk(lr), ...moments(o, 1e-8), threshold: num('threshold', o.threshold ?? 5, rules.nonNegative) }),
+  (lr, o) => all({ learningRate: lrOk(lr), ...moments(o, 1e-8), threshold: num('threshold', o.threshold ?? 5, radamThreshold) }),
   (lr, o) => chain(scaleByRadam(o), scaleByLearningRate(lr)),
 );
 /** radam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5 }) = chain(scaleByRadam, scaleByLearningRate): rectified Adam (Liu et al. 2020; optax.radam). */

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, num, orThrow, rules, type Rule } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+
+/** RAdam's threshold must be ≥ 4: below it, some step has threshold ≤ ρₜ < 4, where rₜ is the root of a negative number (optax gives NaN there). */
+export const radamThreshold: Rule = { test: (x) => x >= 4, says: 'must be ≥ 4 (below 4 the rectification rₜ is NaN at the steps where ρₜ < 4)' };
 
 /** Options of `scaleByRadam`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5. */
 export interface RadamOptions {
@@ -13,7 +16,7 @@ export interface RadamOptions {
   readonly eps?: number;
   /** Added inside the root; default 0. */
   readonly epsRoot?: number;
-  /** The length ρₜ of the approximated moving average above which the adaptive step is used; default 5. */
+  /** The length ρₜ of the approximated moving average from which on the adaptive step is used; ≥ 4, default 5. */
   readonly threshold?: number;
 }
 
@@ -31,7 +34,7 @@ export function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, th
   readonly nu: Tree;
 }> {
   orThrow(
-    all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, rules.nonNegative) }),
+    all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
     'scaleByRadam',
   );
   const roInf = 2 / (1 - b2) - 1;
