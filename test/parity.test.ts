@@ -153,7 +153,7 @@ test('adadelta: step 1 is lr·g·√eps/√((1−ρ)g² + eps) (Zeiler 2012, opt
   const v = tf.variable(tf.tensor1d([1, 1, 1]));
   const ref = tf.train.adadelta(lr, rho, eps);
   const gt = tf.tensor1d(g);
-  ref.applyGradients({ [v.name]: gt });
+  ref.applyGradients([{ name: v.name, tensor: gt }]);
   const moved = tf.tidy(() => Array.from(tf.sub(v, 1).dataSync()));
   g.forEach((gi, i) => assert.ok(Math.abs((moved[i] as number) + lr * gi) <= 1e-6, `tf.train.adadelta: ${moved[i]} vs ${-lr * gi}`));
   ref.dispose();
