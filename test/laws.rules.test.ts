@@ -1,0 +1,153 @@
+/**
+ * The law kit's properties for every optax rule (issue #14, Rules), and their hyperparameter validation.
+ * Run: node --import tsx --test test/laws.rules.test.ts
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import * as E from 'fp-ts/lib/Either.js';
+import { ready } from '../src/backend.js';
+import { HyperparameterError } from '../src/errors.js';
+import { optimizer } from '../src/optimizer.js';
+import { cosineDecay } from '../src/schedule.js';
+import { cleanGrad } from '../src/source/constructors.js';
+import {
+  adabelief,
+  adadelta,
+  adagrad,
+  adam,
+  adamax,
+  amsgrad,
+  lamb,
+  lars,
+  lion,
+  movingAverage,
+  nadam,
+  radam,
+  safeAdaptive,
+  safeSign,
+  safeTrustRatio,
+  scaleByAdadelta,
+  scaleByAdam,
+  scaleByAdamax,
+  scaleByAmsgrad,
+  scaleByBelief,
+  scaleByLion,
+  scaleByRadam,
+  scaleByRss,
+  scaleByTrustRatio,
+  scaleByYogi,
+  signSgd,
+  signum,
+  yogi,
+  type AnyTransformation,
+} from '../src/transform/index.js';
+import * as laws from '../src/laws/index.js';
+
+await ready({ backend: 'cpu' });
+
+const SEED = 20261201;
+const runs = (numRuns: number) => ({ numRuns, seed: SEED });
+
+/** Every new rule as a factory of its learning rate, with non-default options where it has them. */
+const RULES: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]> = [
+  ['adagrad', (lr) => adagrad(lr)],
+  ['adadelta + weight decay', (lr) => adadelta(lr, { rho: 0.95, weightDecay: 1e-2 })],
+  ['adamax', (lr) => adamax(lr)],
+  ['nadam', (lr) => nadam(lr)],
+  ['adam epsRoot', (lr) => adam(lr, { epsRoot: 1e-8 })],
+  ['amsgrad', (lr) => amsgrad(lr)],
+  ['adabelief', (lr) => adabelief(lr)],
+  ['radam', (lr) => radam(lr)],
+  ['yogi', (lr) => yogi(lr)],
+  ['lion', (lr) => lion(lr)],
+  ['signSgd', (lr) => signSgd(lr)],
+  ['signum', (lr) => signum(lr)],
+  ['lamb + weight decay', (lr) => lamb(lr, { weightDecay: 1e-2 })],
+  ['lars + Nesterov, masks', (lr) => lars(lr, { weightDecay: 1e-3, nesterov: true, trustRatioMask: (n) => n !== 'p0', weightDecayMask: (_n, x) => x.rank > 1 })],
+  ['radam under a schedule', (lr) => radam(lr === 0 ? 0 : cosineDecay(lr, 20))],
+];
+
+test('lr = 0 leaves params unchanged through step, for every optax rule', () => {
+  for (const [name, f] of RULES) {
+    assert.doesNotThrow(() => laws.check(laws.zeroLearningRateIsIdentity(f, { steps: 3 }), runs(10)), `lr = 0 for ${name}`);
+  }
+});
+
+test('same inputs ⇒ bit-identical updates, and same key ⇒ bit-identical params through step, for every optax rule', () => {
+  for (const [name, f] of RULES) {
+    assert.doesNotThrow(() => laws.check(laws.deterministic(f(0.01)), runs(8)), `${name} (transform)`);
+    assert.doesNotThrow(() => laws.check(laws.deterministic(optimizer(cleanGrad, f(0.01))), runs(4)), `${name} (optimizer)`);
+  }
+});
+
+test('update never disposes or changes its inputs, and maps finite gradients to finite updates, for every optax rule', () => {
+  for (const [name, f] of RULES) {
+    assert.doesNotThrow(() => laws.check(laws.inputsUntouched(f(0.01)), runs(8)), `${name} (inputs)`);
+    assert.doesNotThrow(() => laws.check(laws.preservesFinite(f(0.01)), runs(10)), `${name} (finite)`);
+  }
+});
+
+test('tf.memory().numTensors is flat over 30 steps for every optax rule, through update and through step', () => {
+  for (const [name, f] of RULES) {
+    assert.doesNotThrow(() => laws.check(laws.noLeak(() => f(0.01), 30), runs(3)), `${name} (transform)`);
+    assert.doesNotThrow(() => laws.check(laws.noLeak(() => optimizer(cleanGrad, f(0.01)), 30), runs(2)), `${name} (optimizer)`);
+  }
+  assert.equal(tf.memory().numTensors, 0, 'the laws themselves leave no tensor behind');
+});
+
+test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
+  laws.check(laws.equivalent(adam(0.01, { nesterov: true, b1: 0.8 }), nadam(0.01, { b1: 0.8 })), runs(20));
+});
+
+// ---------------------------------------------------------------------------------------------
+// bad hyperparameters
+
+/** [constructor call, the problems its error must list (each names its parameter)]. */
+const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = [
+  ['adagrad', () => adagrad(-1, { initialAccumulatorValue: -0.1, eps: NaN }), ['learningRate must be ≥ 0', 'initialAccumulatorValue must be ≥ 0', 'eps must be ≥ 0']],
+  ['adadelta', () => adadelta(0.1, { rho: 1, eps: -1, weightDecay: -2 }), ['rho must be in [0, 1)', 'eps must be ≥ 0', 'weightDecay must be ≥ 0']],
+  ['adamax', () => adamax(0.1, { b1: 1, b2: -0.5, eps: Infinity }), ['b1 must be in [0, 1)', 'b2 must be in [0, 1)', 'eps must be finite']],
+  ['nadam', () => nadam(Number.NaN, { b2: 2 }), ['learningRate must be ≥ 0', 'b2 must be in [0, 1)']],
+  ['adam', () => adam(0.1, { epsRoot: -1, nesterov: 'yes' as never }), ['epsRoot must be ≥ 0', 'nesterov must be a boolean']],
+  ['amsgrad', () => amsgrad(0.1, { b1: -1, epsRoot: -1 }), ['b1 must be in [0, 1)', 'epsRoot must be ≥ 0']],
+  ['adabelief', () => adabelief(0.1, { eps: -1, epsRoot: -1, weightDecay: -1 }), ['eps must be ≥ 0', 'epsRoot must be ≥ 0', 'weightDecay must be ≥ 0']],
+  ['radam', () => radam(0.1, { threshold: 3, b2: 1 }), ['b2 must be in [0, 1)', 'threshold must be ≥ 4']],
+  ['yogi', () => yogi(-0.1, { eps: -1 }), ['learningRate must be ≥ 0', 'eps must be ≥ 0']],
+  ['lion', () => lion(0.1, { b1: 1.5, b2: -1, weightDecay: -1 }), ['b1 must be in [0, 1]', 'b2 must be in [0, 1]', 'weightDecay must be ≥ 0']],
+  ['signSgd', () => signSgd(-1), ['learningRate must be ≥ 0']],
+  ['signum', () => signum(0.1, { beta: 1 }), ['beta must be in [0, 1)']],
+  ['lamb', () => lamb(0.1, { eps: -1, weightDecay: -1, mask: 'bias' as never }), ['eps must be ≥ 0', 'weightDecay must be ≥ 0', 'mask must be a function']],
+  ['lars', () => lars(0.1, { trustCoefficient: -1, momentum: 1, nesterov: 1 as never, trustRatioMask: 3 as never }), ['trustCoefficient must be ≥ 0', 'momentum must be in [0, 1)', 'nesterov must be a boolean', 'trustRatioMask must be a function']],
+  ['scaleByRss', () => scaleByRss({ initialAccumulatorValue: -1 }), ['initialAccumulatorValue must be ≥ 0']],
+  ['scaleByAdadelta', () => scaleByAdadelta({ rho: -1 }), ['rho must be in [0, 1)']],
+  ['scaleByAdamax', () => scaleByAdamax({ eps: -1 }), ['eps must be ≥ 0']],
+  ['scaleByAdam', () => scaleByAdam({ epsRoot: -1 }), ['epsRoot must be ≥ 0']],
+  ['scaleByAmsgrad', () => scaleByAmsgrad({ b2: 1 }), ['b2 must be in [0, 1)']],
+  ['scaleByBelief', () => scaleByBelief({ epsRoot: -1 }), ['epsRoot must be ≥ 0']],
+  ['scaleByRadam', () => scaleByRadam({ threshold: 2 }), ['threshold must be ≥ 4']],
+  ['scaleByYogi', () => scaleByYogi({ initialAccumulatorValue: -1 }), ['initialAccumulatorValue must be ≥ 0']],
+  ['scaleByLion', () => scaleByLion({ b2: 2 }), ['b2 must be in [0, 1]']],
+  ['scaleByTrustRatio', () => scaleByTrustRatio({ minNorm: -1, trustCoefficient: -1, eps: -1 }), ['minNorm must be ≥ 0', 'trustCoefficient must be ≥ 0', 'eps must be ≥ 0']],
+  ['movingAverage', () => movingAverage(1), ['decay must be in [0, 1)']],
+];
+
+test('every optax rule and scaleBy* transform refuses bad hyperparameters with a HyperparameterError naming each one', () => {
+  for (const [where, call, problems] of BAD) {
+    assert.throws(call, (e: unknown) => {
+      assert.ok(e instanceof HyperparameterError, `${where}: not a HyperparameterError: ${String(e)}`);
+      assert.equal(e.where, where);
+      assert.equal(e.problems.length, problems.length, `${where}: ${e.problems.join('; ')}`);
+      problems.forEach((p, i) => assert.ok(e.problems[i]?.startsWith(p), `${where}: problem ${i} is "${e.problems[i]}", expected "${p}…"`));
+      return true;
+    });
+  }
+});
+
+test('the safe forms return Left(every problem) instead of throwing, and Right(the rule) for good hyperparameters', () => {
+  const left = safeAdaptive.adagrad(-1, { eps: -1 });
+  assert.ok(E.isLeft(left) && left.left.length === 2);
+  assert.ok(E.isLeft(safeSign.lion(0.1, { b1: 2 })));
+  assert.ok(E.isLeft(safeTrustRatio.lars(0.1, { momentum: -1 })));
+  for (const r of [safeAdaptive.radam(0.1), safeSign.signSgd(0.1), safeTrustRatio.lamb(0.01)]) assert.ok(E.isRight(r));
+});
