@@ -118,7 +118,7 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['signSgd', () => signSgd(-1), ['learningRate must be ≥ 0']],
   ['signum', () => signum(0.1, { beta: 1 }), ['beta must be in [0, 1)']],
   ['lamb', () => lamb(0.1, { eps: -1, weightDecay: -1, mask: 'bias' as never }), ['eps must be ≥ 0', 'weightDecay must be ≥ 0', 'mask must be a function']],
-  ['lars', () => lars(0.1, { trustCoefficient: -1, momentum: 1, nesterov: 1 as never, trustRatioMask: 3 as never }), ['trustCoefficient must be ≥ 0', 'momentum must be in [0, 1)', 'nesterov must be a boolean', 'trustRatioMask must be a function']],
+  ['lars', () => lars(0.1, { trustCoefficient: -1, momentum: 1, nesterov: 1 as never, trustRatioMask: 3 as never }), ['trustCoefficient must be ≥ 0', 'trustRatioMask must be a function', 'momentum must be in [0, 1)', 'nesterov must be a boolean']],
   ['scaleByRss', () => scaleByRss({ initialAccumulatorValue: -1 }), ['initialAccumulatorValue must be ≥ 0']],
   ['scaleByAdadelta', () => scaleByAdadelta({ rho: -1 }), ['rho must be in [0, 1)']],
   ['scaleByAdamax', () => scaleByAdamax({ eps: -1 }), ['eps must be ≥ 0']],
