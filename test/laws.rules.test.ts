@@ -10,10 +10,15 @@ import { ready } from '../src/backend.js';
 import { HyperparameterError } from '../src/errors.js';
 import { optimizer } from '../src/optimizer.js';
 import { cosineDecay } from '../src/schedule.js';
+import { disposeTree } from '../src/tree.js';
 import { cleanGrad } from '../src/source/constructors.js';
 import {
   adabelief,
   adadelta,
+  adafactor,
+  clipByBlockRms,
+  scaleByFactoredRms,
+  scaleByParamBlockRms,
   adagrad,
   adam,
   adamax,
@@ -65,6 +70,9 @@ const RULES: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]>
   ['signum', (lr) => signum(lr)],
   ['lamb + weight decay', (lr) => lamb(lr, { weightDecay: 1e-2 })],
   ['lars + Nesterov, masks', (lr) => lars(lr, { weightDecay: 1e-3, nesterov: true, trustRatioMask: (n) => n !== 'p0', weightDecayMask: (_n, x) => x.rank > 1 })],
+  ['adafactor', (lr) => adafactor(lr)],
+  // No weightDecayRate here: adafactor adds its decay after the learning rate (as optax), so lr = 0 still decays.
+  ['adafactor factored, momentum', (lr) => adafactor(lr, { minDimSizeToFactor: 2, momentum: 0.9, clippingThreshold: 0.5 })],
   ['radam under a schedule', (lr) => radam(lr === 0 ? 0 : cosineDecay(lr, 20))],
 ];
 
@@ -94,6 +102,17 @@ test('tf.memory().numTensors is flat over 30 steps for every optax rule, through
     assert.doesNotThrow(() => laws.check(laws.noLeak(() => optimizer(cleanGrad, f(0.01)), 30), runs(2)), `${name} (optimizer)`);
   }
   assert.equal(tf.memory().numTensors, 0, 'the laws themselves leave no tensor behind');
+});
+
+test('adafactor adds its weight decay after the learning rate (optax): with lr = 0 the update is exactly −wd·w', () => {
+  const w = { w: tf.tensor2d([[1, -2], [3, 0.5]]) };
+  const g = { w: tf.tensor2d([[0.3, 0.1], [-1, 2]]) };
+  const t = adafactor(0, { weightDecayRate: 0.25, minDimSizeToFactor: 2 });
+  const s = t.init(w);
+  const [u, s1] = t.update(g, s, w);
+  assert.deepEqual(Array.from((u['w'] as tf.Tensor).dataSync()), [-0.25, 0.5, -0.75, -0.125]);
+  disposeTree([w, g, u, s, s1]);
+  laws.check(laws.noLeak(() => adafactor(0.01, { weightDecayRate: 1e-2, minDimSizeToFactor: 2 }), 10), runs(2));
 });
 
 test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
@@ -130,6 +149,14 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['scaleByLion', () => scaleByLion({ b2: 2 }), ['b2 must be in [0, 1]']],
   ['scaleByTrustRatio', () => scaleByTrustRatio({ minNorm: -1, trustCoefficient: -1, eps: -1 }), ['minNorm must be ≥ 0', 'trustCoefficient must be ≥ 0', 'eps must be ≥ 0']],
   ['movingAverage', () => movingAverage(1), ['decay must be in [0, 1)']],
+  [
+    'adafactor',
+    () => adafactor(0.1, { decayRate: -1, minDimSizeToFactor: 0, clippingThreshold: 0, momentum: 1, weightDecayRate: -1, multiplyByParameterScale: 1 as never }),
+    ['decayRate must be ≥ 0', 'minDimSizeToFactor must be an integer ≥ 1', 'multiplyByParameterScale must be a boolean', 'clippingThreshold must be > 0', 'momentum must be in [0, 1)', 'weightDecayRate must be ≥ 0'],
+  ],
+  ['scaleByFactoredRms', () => scaleByFactoredRms({ decayOffset: 0.5, eps: -1 }), ['decayOffset must be an integer', 'eps must be ≥ 0']],
+  ['clipByBlockRms', () => clipByBlockRms(0), ['threshold must be > 0']],
+  ['scaleByParamBlockRms', () => scaleByParamBlockRms(-1), ['minScale must be ≥ 0']],
 ];
 
 test('every optax rule and scaleBy* transform refuses bad hyperparameters with a HyperparameterError naming each one', () => {

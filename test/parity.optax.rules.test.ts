@@ -12,6 +12,7 @@ import { before, test } from 'node:test';
 import {
   adabelief,
   adadelta,
+  adafactor,
   adagrad,
   adam,
   adamax,
@@ -76,6 +77,7 @@ const RULES: Record<string, (lr: Hyper, o: never) => AnyTransformation> = {
   signum,
   lamb,
   lars,
+  adafactor,
 };
 
 const tree = (o: Record<string, Nested>): Tree => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, tf.tensor(v as number[], undefined, 'float32')]));

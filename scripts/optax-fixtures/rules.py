@@ -66,6 +66,9 @@ CASES = [
     ('lamb', 'lamb', 0.01, {}),
     ('lamb weight decay', 'lamb', 0.01, {'b1': 0.8, 'eps': 1e-8, 'weightDecay': 0.01}),
     ('lars', 'lars', 5.0, {}),
+    ('adafactor', 'adafactor', 0.05, {}),
+    ('adafactor factored, momentum, decay', 'adafactor', 0.05, {'minDimSizeToFactor': 2, 'momentum': 0.9, 'weightDecayRate': 0.01, 'decayRate': 0.7}),
+    ('adafactor unclipped, unscaled', 'adafactor', 0.01, {'minDimSizeToFactor': 2, 'clippingThreshold': None, 'multiplyByParameterScale': False, 'eps': 1e-20}),
     ('lars options', 'lars', 2.0, {'weightDecay': 1e-3, 'trustCoefficient': 0.01, 'eps': 1e-6, 'momentum': 0.5, 'nesterov': True}),
 ]
 

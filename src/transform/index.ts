@@ -28,3 +28,6 @@ export { defineRule, type RuleForms } from './defineRule.js';
 export { adagrad, adadelta, adamax, nadam, amsgrad, adabelief, radam, yogi, safeAdaptive, type AdadeltaRuleOptions, type NadamOptions, type AdabeliefRuleOptions } from './adaptiveRules.js';
 export { lion, signSgd, signum, safeSign, type LionRuleOptions, type SignumOptions } from './signRules.js';
 export { lamb, lars, safeTrustRatio, type LambOptions, type LarsOptions } from './trustRatioRules.js';
+export { clipByBlockRms, scaleByParamBlockRms } from './blockRms.js';
+export { scaleByFactoredRms, type FactoredRmsOptions } from './scaleByFactoredRms.js';
+export { adafactor, safeAdafactor, type AdafactorOptions } from './adafactor.js';
