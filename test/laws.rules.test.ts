@@ -32,6 +32,10 @@ import {
   safeAdaptive,
   safeSign,
   safeTrustRatio,
+  safeScheduleFree,
+  scheduleFreeAdamw,
+  scheduleFreeEvalParams,
+  scheduleFreeSgd,
   scaleByAdadelta,
   scaleByAdam,
   scaleByAdamax,
@@ -73,6 +77,8 @@ const RULES: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]>
   ['adafactor', (lr) => adafactor(lr)],
   // No weightDecayRate here: adafactor adds its decay after the learning rate (as optax), so lr = 0 still decays.
   ['adafactor factored, momentum', (lr) => adafactor(lr, { minDimSizeToFactor: 2, momentum: 0.9, clippingThreshold: 0.5 })],
+  ['scheduleFreeSgd', (lr) => scheduleFreeSgd(lr, { weightDecay: 1e-3 })],
+  ['scheduleFreeAdamw + warmup', (lr) => scheduleFreeAdamw(lr, { warmupSteps: 3, weightDecay: 1e-2 })],
   ['radam under a schedule', (lr) => radam(lr === 0 ? 0 : cosineDecay(lr, 20))],
 ];
 
@@ -115,6 +121,22 @@ test('adafactor adds its weight decay after the learning rate (optax): with lr =
   laws.check(laws.noLeak(() => adafactor(0.01, { weightDecayRate: 1e-2, minDimSizeToFactor: 2 }), 10), runs(2));
 });
 
+test('scheduleFreeEvalParams: x = (y − (1 − b1)·z)/b1, found inside an optimizer state; by hand after one sgd step', () => {
+  // One step of scheduleFreeSgd(lr = 0.5, b1 = 0.5) from y = z = w: z₁ = w − 0.5·g, c₁ = 1, x₁ = z₁, y₁ = 0.5·x₁ + 0.5·z₁ = z₁.
+  const w = { w: tf.tensor1d([1, -2]) };
+  const g = { w: tf.tensor1d([0.5, 4]) };
+  const t = scheduleFreeSgd(0.5, { b1: 0.5 });
+  const s0 = t.init(w);
+  const [u, s1] = t.update(g, s0, w);
+  const y1 = { w: tf.add(w.w, u['w'] as tf.Tensor) };
+  assert.deepEqual(Array.from(y1.w.dataSync()), [0.75, -4]);
+  const x1 = scheduleFreeEvalParams({ count: 1, transform: s1 }, y1);
+  assert.deepEqual(Array.from((x1['w'] as tf.Tensor).dataSync()), [0.75, -4]);
+  assert.throws(() => scheduleFreeEvalParams({ transform: [null, { count: 0 }] }, w), /holds no scheduleFree state/);
+  disposeTree([w, g, s0, u, s1, y1, x1]);
+  assert.ok(E.isLeft(safeScheduleFree.scheduleFreeSgd(-1)));
+});
+
 test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
   laws.check(laws.equivalent(adam(0.01, { nesterov: true, b1: 0.8 }), nadam(0.01, { b1: 0.8 })), runs(20));
 });
@@ -149,6 +171,8 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['scaleByLion', () => scaleByLion({ b2: 2 }), ['b2 must be in [0, 1]']],
   ['scaleByTrustRatio', () => scaleByTrustRatio({ minNorm: -1, trustCoefficient: -1, eps: -1 }), ['minNorm must be ≥ 0', 'trustCoefficient must be ≥ 0', 'eps must be ≥ 0']],
   ['movingAverage', () => movingAverage(1), ['decay must be in [0, 1)']],
+  ['scheduleFreeSgd', () => scheduleFreeSgd(0.1, { b1: 0, warmupSteps: 2.5, weightDecay: -1 }), ['warmupSteps must be an integer ≥ 1', 'b1 must be in (0, 1]', 'weightDecay must be ≥ 0']],
+  ['scheduleFreeAdamw', () => scheduleFreeAdamw(cosineDecay(0.1, 10), { warmupSteps: 3, b2: 1, weightLrPower: -1 }), ['warmupSteps needs a constant learningRate', 'b2 must be in [0, 1)', 'weightLrPower must be ≥ 0']],
   [
     'adafactor',
     () => adafactor(0.1, { decayRate: -1, minDimSizeToFactor: 0, clippingThreshold: 0, momentum: 1, weightDecayRate: -1, multiplyByParameterScale: 1 as never }),

@@ -27,6 +27,9 @@ import {
   radam,
   ready,
   rmsprop,
+  scheduleFreeAdamw,
+  scheduleFreeEvalParams,
+  scheduleFreeSgd,
   sgd,
   signSgd,
   signum,
@@ -78,6 +81,8 @@ const RULES: Record<string, (lr: Hyper, o: never) => AnyTransformation> = {
   lamb,
   lars,
   adafactor,
+  'contrib.schedule_free_sgd': scheduleFreeSgd,
+  'contrib.schedule_free_adamw': scheduleFreeAdamw,
 };
 
 const tree = (o: Record<string, Nested>): Tree => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, tf.tensor(v as number[], undefined, 'float32')]));
@@ -114,6 +119,12 @@ function run(rule: AnyTransformation, p: Problem, expected: Record<string, Recor
       diffs[String(t)] = maxRelDiff(params, ref);
       disposeTree(ref);
     }
+    const wantEval = expected[`eval${t}`];
+    if (wantEval !== undefined) {
+      const [ref, got] = [tree(wantEval), scheduleFreeEvalParams(state, params)];
+      diffs[`eval${t}`] = maxRelDiff(got, ref);
+      disposeTree([ref, got]);
+    }
   }
   disposeTree([params, state, data]);
   return diffs;
@@ -149,6 +160,10 @@ for (const c of fixture.cases) {
       const against = exact === undefined ? 'optax' : 'optax in float64';
       assert.ok((d['10'] ?? Infinity) <= 1e-5, `${c.name} on ${p.name}: step 10 relative difference to ${against} ${d['10']} > 1e-5`);
       assert.ok((d['50'] ?? Infinity) <= 1e-4, `${c.name} on ${p.name}: step 50 relative difference to ${against} ${d['50']} > 1e-4`);
+      if (c.optax.includes('schedule_free')) {
+        assert.ok((d['eval10'] ?? Infinity) <= 1e-5, `${c.name} on ${p.name}: evaluation params at step 10 differ by ${d['eval10']} > 1e-5`);
+        assert.ok((d['eval50'] ?? Infinity) <= 1e-4, `${c.name} on ${p.name}: evaluation params at step 50 differ by ${d['eval50']} > 1e-4`);
+      }
       if (exact !== undefined) {
         const d32 = run(make(c.learningRate, c.options as never), p, c.trajectories[p.name] ?? {});
         for (const t of ['10', '50'] as const) {

@@ -4,7 +4,8 @@ Run in a dev-only venv outside the repository:
   python3 -m venv /work/venv-optax && /work/venv-optax/bin/pip install jax optax
   /work/venv-optax/bin/python scripts/optax-fixtures/rules.py
 It writes test/fixtures/optax/rules.json: for each case (an optax rule with camelCase options, as optimix names
-them) and each problem, the float32 parameters after 10 and 50 steps of params <- params + tx.update(grad).
+them) and each problem, the float32 parameters after 10 and 50 steps of params <- params + tx.update(grad)
+(and for the schedule-free rules the evaluation parameters too, under 'eval10' and 'eval50').
 """
 import json
 import os
@@ -69,6 +70,10 @@ CASES = [
     ('adafactor', 'adafactor', 0.05, {}),
     ('adafactor factored, momentum, decay', 'adafactor', 0.05, {'minDimSizeToFactor': 2, 'momentum': 0.9, 'weightDecayRate': 0.01, 'decayRate': 0.7}),
     ('adafactor unclipped, unscaled', 'adafactor', 0.01, {'minDimSizeToFactor': 2, 'clippingThreshold': None, 'multiplyByParameterScale': False, 'eps': 1e-20}),
+    ('scheduleFreeSgd', 'contrib.schedule_free_sgd', 0.1, {}),
+    ('scheduleFreeSgd warmup, decay', 'contrib.schedule_free_sgd', 0.2, {'warmupSteps': 5, 'b1': 0.8, 'weightDecay': 0.01, 'weightLrPower': 1.0}),
+    ('scheduleFreeAdamw', 'contrib.schedule_free_adamw', 0.01, {}),
+    ('scheduleFreeAdamw options', 'contrib.schedule_free_adamw', 0.02, {'warmupSteps': 8, 'b1': 0.95, 'b2': 0.99, 'eps': 1e-6, 'weightDecay': 0.01}),
     ('lars options', 'lars', 2.0, {'weightDecay': 1e-3, 'trustCoefficient': 0.01, 'eps': 1e-6, 'momentum': 0.5, 'nesterov': True}),
 ]
 
@@ -99,9 +104,17 @@ def loss_fn(problem):
     return lambda p: jnp.mean(jnp.square(d['x'] @ p['kernel'] + p['bias'] - d['y']))
 
 
+def rule(path):
+    obj = optax
+    for part in path.split('.'):
+        obj = getattr(obj, part)
+    return obj
+
+
 def run(case, problem, dtype=jnp.float32):
     _, fn, lr, options = case
-    tx = getattr(optax, fn)(lr, **{snake(k): v for k, v in options.items()})
+    tx = rule(fn)(lr, **{snake(k): v for k, v in options.items()})
+    schedule_free = 'schedule_free' in fn
     params = {k: jnp.asarray(v, dtype) for k, v in problem['init'].items()}
     state = tx.init(params)
     grad = jax.jit(jax.grad(loss_fn(problem)))
@@ -110,7 +123,10 @@ def run(case, problem, dtype=jnp.float32):
         updates, state = tx.update(grad(params), state, params)
         params = optax.apply_updates(params, updates)
         if t in STEPS:
-            out[str(t)] = {k: np.asarray(v, np.float32 if dtype == jnp.float32 else np.float64).tolist() for k, v in params.items()}
+            as_list = lambda tree: {k: np.asarray(v, np.float32 if dtype == jnp.float32 else np.float64).tolist() for k, v in tree.items()}
+            out[str(t)] = as_list(params)
+            if schedule_free:
+                out[f'eval{t}'] = as_list(optax.contrib.schedule_free_eval_params(state, params))
     return out
 
 

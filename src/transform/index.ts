@@ -31,3 +31,4 @@ export { lamb, lars, safeTrustRatio, type LambOptions, type LarsOptions } from '
 export { clipByBlockRms, scaleByParamBlockRms } from './blockRms.js';
 export { scaleByFactoredRms, type FactoredRmsOptions } from './scaleByFactoredRms.js';
 export { adafactor, safeAdafactor, type AdafactorOptions } from './adafactor.js';
+export { scheduleFree, scheduleFreeEvalParams, scheduleFreeSgd, scheduleFreeAdamw, safeScheduleFree, type ScheduleFreeState, type ScheduleFreeOptions, type ScheduleFreeSgdOptions, type ScheduleFreeAdamwOptions } from './scheduleFree.js';
