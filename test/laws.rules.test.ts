@@ -27,6 +27,9 @@ import {
   lars,
   lion,
   movingAverage,
+  muon,
+  orthogonalizeViaNewtonSchulz,
+  scaleByMuon,
   nadam,
   radam,
   safeAdaptive,
@@ -79,6 +82,7 @@ const RULES: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]>
   ['adafactor factored, momentum', (lr) => adafactor(lr, { minDimSizeToFactor: 2, momentum: 0.9, clippingThreshold: 0.5 })],
   ['scheduleFreeSgd', (lr) => scheduleFreeSgd(lr, { weightDecay: 1e-3 })],
   ['scheduleFreeAdamw + warmup', (lr) => scheduleFreeAdamw(lr, { warmupSteps: 3, weightDecay: 1e-2 })],
+  ['muon (2-D leaves) + adam (the rest)', (lr) => muon(lr, { weightDecay: 1e-2 })],
   ['radam under a schedule', (lr) => radam(lr === 0 ? 0 : cosineDecay(lr, 20))],
 ];
 
@@ -137,6 +141,23 @@ test('scheduleFreeEvalParams: x = (y − (1 − b1)·z)/b1, found inside an opti
   assert.ok(E.isLeft(safeScheduleFree.scheduleFreeSgd(-1)));
 });
 
+test('Newton–Schulz maps a 2-D matrix near an orthogonal one, both orientations: every row of the wide result has squared norm in [0.36, 1.69]', () => {
+  // Muon's quintic leaves the singular values in about [0.7, 1.2]; a row's squared norm is a diagonal entry of O·Oᵀ,
+  // which lies between its smallest and largest eigenvalue (the squared singular values).
+  for (const shape of [[3, 5], [6, 2]] as const) {
+    const x = tf.randomNormal([...shape], 0, 1, 'float32', 7);
+    const o = orthogonalizeViaNewtonSchulz(x);
+    assert.deepEqual(o.shape, [...shape]);
+    const wide = shape[0] < shape[1] ? o : tf.transpose(o);
+    const rows = tf.sum(tf.square(wide), 1);
+    for (const r of rows.dataSync()) assert.ok(r > 0.36 && r < 1.69, `row squared norm ${r} for shape [${shape.join(', ')}]`);
+    tf.dispose([x, o, wide, rows]);
+  }
+  const b = tf.zeros([3]);
+  assert.throws(() => scaleByMuon().init({ b }), /every leaf must be 2-D/);
+  b.dispose();
+});
+
 test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
   laws.check(laws.equivalent(adam(0.01, { nesterov: true, b1: 0.8 }), nadam(0.01, { b1: 0.8 })), runs(20));
 });
@@ -171,6 +192,8 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['scaleByLion', () => scaleByLion({ b2: 2 }), ['b2 must be in [0, 1]']],
   ['scaleByTrustRatio', () => scaleByTrustRatio({ minNorm: -1, trustCoefficient: -1, eps: -1 }), ['minNorm must be ≥ 0', 'trustCoefficient must be ≥ 0', 'eps must be ≥ 0']],
   ['movingAverage', () => movingAverage(1), ['decay must be in [0, 1)']],
+  ['muon', () => muon(0.1, { nsCoeffs: [1, 2] as never, beta: 1, adamB2: -1 }), ['nsCoeffs must be a triple', 'beta must be in [0, 1)', 'adamB2 must be in [0, 1)']],
+  ['scaleByMuon', () => scaleByMuon({ nsSteps: 0, nesterov: 0 as never }), ['nsSteps must be an integer ≥ 1', 'nesterov must be a boolean']],
   ['scheduleFreeSgd', () => scheduleFreeSgd(0.1, { b1: 0, warmupSteps: 2.5, weightDecay: -1 }), ['warmupSteps must be an integer ≥ 1', 'b1 must be in (0, 1]', 'weightDecay must be ≥ 0']],
   ['scheduleFreeAdamw', () => scheduleFreeAdamw(cosineDecay(0.1, 10), { warmupSteps: 3, b2: 1, weightLrPower: -1 }), ['warmupSteps needs a constant learningRate', 'b2 must be in [0, 1)', 'weightLrPower must be ≥ 0']],
   [

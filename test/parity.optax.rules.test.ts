@@ -23,6 +23,7 @@ import {
   lamb,
   lars,
   lion,
+  muon,
   nadam,
   radam,
   ready,
@@ -83,6 +84,7 @@ const RULES: Record<string, (lr: Hyper, o: never) => AnyTransformation> = {
   adafactor,
   'contrib.schedule_free_sgd': scheduleFreeSgd,
   'contrib.schedule_free_adamw': scheduleFreeAdamw,
+  'contrib.muon': muon,
 };
 
 const tree = (o: Record<string, Nested>): Tree => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, tf.tensor(v as number[], undefined, 'float32')]));

@@ -74,6 +74,9 @@ CASES = [
     ('scheduleFreeSgd warmup, decay', 'contrib.schedule_free_sgd', 0.2, {'warmupSteps': 5, 'b1': 0.8, 'weightDecay': 0.01, 'weightLrPower': 1.0}),
     ('scheduleFreeAdamw', 'contrib.schedule_free_adamw', 0.01, {}),
     ('scheduleFreeAdamw options', 'contrib.schedule_free_adamw', 0.02, {'warmupSteps': 8, 'b1': 0.95, 'b2': 0.99, 'eps': 1e-6, 'weightDecay': 0.01}),
+    ('muon', 'contrib.muon', 0.02, {}),
+    ('muon options', 'contrib.muon', 0.05, {'beta': 0.9, 'nesterov': False, 'nsSteps': 3, 'weightDecay': 0.01, 'adamB1': 0.8, 'adamLearningRate': 0.005, 'adamWeightDecay': 0.01}),
+    ('muon adaptive, own coefficients', 'contrib.muon', 0.02, {'adaptive': True, 'nsCoeffs': [[3.0, -3.2, 1.2], [2.0, -1.5, 0.5]], 'nsSteps': 2}),
     ('lars options', 'lars', 2.0, {'weightDecay': 1e-3, 'trustCoefficient': 0.01, 'eps': 1e-6, 'momentum': 0.5, 'nesterov': True}),
 ]
 

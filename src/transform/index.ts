@@ -32,3 +32,5 @@ export { clipByBlockRms, scaleByParamBlockRms } from './blockRms.js';
 export { scaleByFactoredRms, type FactoredRmsOptions } from './scaleByFactoredRms.js';
 export { adafactor, safeAdafactor, type AdafactorOptions } from './adafactor.js';
 export { scheduleFree, scheduleFreeEvalParams, scheduleFreeSgd, scheduleFreeAdamw, safeScheduleFree, type ScheduleFreeState, type ScheduleFreeOptions, type ScheduleFreeSgdOptions, type ScheduleFreeAdamwOptions } from './scheduleFree.js';
+export { scaleByMuon, scaleByShape, orthogonalizeViaNewtonSchulz, MUON_NS_COEFFS, type MuonOptions, type NewtonSchulzCoefficients } from './scaleByMuon.js';
+export { muon, safeMuon, type MuonRuleOptions } from './muon.js';
