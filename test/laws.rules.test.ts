@@ -29,6 +29,7 @@ import {
   movingAverage,
   muon,
   orthogonalizeViaNewtonSchulz,
+  prodigy,
   scaleByMuon,
   nadam,
   radam,
@@ -83,6 +84,7 @@ const RULES: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation]>
   ['scheduleFreeSgd', (lr) => scheduleFreeSgd(lr, { weightDecay: 1e-3 })],
   ['scheduleFreeAdamw + warmup', (lr) => scheduleFreeAdamw(lr, { warmupSteps: 3, weightDecay: 1e-2 })],
   ['muon (2-D leaves) + adam (the rest)', (lr) => muon(lr, { weightDecay: 1e-2 })],
+  ['prodigy + weight decay', (lr) => prodigy(lr, { weightDecay: 1e-2, estimLr0: 1e-3 })],
   ['radam under a schedule', (lr) => radam(lr === 0 ? 0 : cosineDecay(lr, 20))],
 ];
 
@@ -192,6 +194,7 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['scaleByLion', () => scaleByLion({ b2: 2 }), ['b2 must be in [0, 1]']],
   ['scaleByTrustRatio', () => scaleByTrustRatio({ minNorm: -1, trustCoefficient: -1, eps: -1 }), ['minNorm must be ≥ 0', 'trustCoefficient must be ≥ 0', 'eps must be ≥ 0']],
   ['movingAverage', () => movingAverage(1), ['decay must be in [0, 1)']],
+  ['prodigy', () => prodigy(1, { betas: [1, 0.5], estimLr0: 0, safeguardWarmup: 'no' as never }), ['betas[0] must be in [0, 1)', 'estimLr0 must be > 0', 'safeguardWarmup must be a boolean']],
   ['muon', () => muon(0.1, { nsCoeffs: [1, 2] as never, beta: 1, adamB2: -1 }), ['nsCoeffs must be a triple', 'beta must be in [0, 1)', 'adamB2 must be in [0, 1)']],
   ['scaleByMuon', () => scaleByMuon({ nsSteps: 0, nesterov: 0 as never }), ['nsSteps must be an integer ≥ 1', 'nesterov must be a boolean']],
   ['scheduleFreeSgd', () => scheduleFreeSgd(0.1, { b1: 0, warmupSteps: 2.5, weightDecay: -1 }), ['warmupSteps must be an integer ≥ 1', 'b1 must be in (0, 1]', 'weightDecay must be ≥ 0']],

@@ -25,6 +25,7 @@ import {
   lion,
   muon,
   nadam,
+  prodigy,
   radam,
   ready,
   rmsprop,
@@ -85,6 +86,7 @@ const RULES: Record<string, (lr: Hyper, o: never) => AnyTransformation> = {
   'contrib.schedule_free_sgd': scheduleFreeSgd,
   'contrib.schedule_free_adamw': scheduleFreeAdamw,
   'contrib.muon': muon,
+  'contrib.prodigy': prodigy,
 };
 
 const tree = (o: Record<string, Nested>): Tree => Object.fromEntries(Object.entries(o).map(([n, v]) => [n, tf.tensor(v as number[], undefined, 'float32')]));

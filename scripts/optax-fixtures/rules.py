@@ -77,6 +77,9 @@ CASES = [
     ('muon', 'contrib.muon', 0.02, {}),
     ('muon options', 'contrib.muon', 0.05, {'beta': 0.9, 'nesterov': False, 'nsSteps': 3, 'weightDecay': 0.01, 'adamB1': 0.8, 'adamLearningRate': 0.005, 'adamWeightDecay': 0.01}),
     ('muon adaptive, own coefficients', 'contrib.muon', 0.02, {'adaptive': True, 'nsCoeffs': [[3.0, -3.2, 1.2], [2.0, -1.5, 0.5]], 'nsSteps': 2}),
+    ('prodigy', 'contrib.prodigy', 1.0, {}),
+    ('prodigy options', 'contrib.prodigy', 0.5, {'betas': [0.8, 0.99], 'beta3': 0.9, 'eps': 1e-6, 'estimLr0': 1e-3, 'estimLrCoef': 0.5, 'weightDecay': 0.01}),
+    ('prodigy safeguard warmup', 'contrib.prodigy', 1.0, {'safeguardWarmup': True, 'estimLr0': 1e-4}),
     ('lars options', 'lars', 2.0, {'weightDecay': 1e-3, 'trustCoefficient': 0.01, 'eps': 1e-6, 'momentum': 0.5, 'nesterov': True}),
 ]
 

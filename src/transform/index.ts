@@ -34,3 +34,4 @@ export { adafactor, safeAdafactor, type AdafactorOptions } from './adafactor.js'
 export { scheduleFree, scheduleFreeEvalParams, scheduleFreeSgd, scheduleFreeAdamw, safeScheduleFree, type ScheduleFreeState, type ScheduleFreeOptions, type ScheduleFreeSgdOptions, type ScheduleFreeAdamwOptions } from './scheduleFree.js';
 export { scaleByMuon, scaleByShape, orthogonalizeViaNewtonSchulz, MUON_NS_COEFFS, type MuonOptions, type NewtonSchulzCoefficients } from './scaleByMuon.js';
 export { muon, safeMuon, type MuonRuleOptions } from './muon.js';
+export { prodigy, safeProdigy, type ProdigyOptions } from './prodigy.js';
