@@ -21,6 +21,7 @@ process.chdir(root);
 const RUNS = [
   { file: 'quickstart.ts' },
   { file: 'compose-custom-optimizer.ts' },
+  { file: 'rules-as-chains.ts' },
   { file: 'custom-source.ts' },
   { file: 'schedules.ts' },
   { file: 'keys-and-ownership.ts' },
