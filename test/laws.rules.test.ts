@@ -56,6 +56,8 @@ import {
   type AnyTransformation,
 } from '../src/transform/index.js';
 import * as laws from '../src/laws/index.js';
+import * as optimix from '../src/index.js';
+import { readFileSync } from 'node:fs';
 
 await ready({ backend: 'cpu' });
 
@@ -227,4 +229,21 @@ test('the safe forms return Left(every problem) instead of throwing, and Right(t
   assert.ok(E.isLeft(safeSign.lion(0.1, { b1: 2 })));
   assert.ok(E.isLeft(safeTrustRatio.lars(0.1, { momentum: -1 })));
   for (const r of [safeAdaptive.radam(0.1), safeSign.signSgd(0.1), safeTrustRatio.lamb(0.01)]) assert.ok(E.isRight(r));
+});
+
+test('every `Example:` line of docs/rules.md builds its rule, and the rule runs a step', () => {
+  const doc = readFileSync(new URL('../docs/rules.md', import.meta.url), 'utf8');
+  const examples = [...doc.matchAll(/^Example: `(.+)`$/gm)].map((m) => m[1] as string);
+  assert.ok(examples.length >= 20, `only ${examples.length} examples found`);
+  const names = Object.keys(optimix);
+  const values = Object.values(optimix);
+  for (const expr of examples) {
+    const rule = new Function(...names, `return ${expr};`)(...values) as AnyTransformation;
+    const params = { kernel: tf.ones([2, 3]), bias: tf.zeros([3]) };
+    const grads = { kernel: tf.fill([2, 3], 0.5), bias: tf.fill([3], -0.25) };
+    const s0 = rule.init(params);
+    const [u, s1] = rule.update(grads, s0, params);
+    assert.ok(Object.values(u).every((x) => x.dataSync().every(Number.isFinite)), `${expr}: non-finite update`);
+    disposeTree([params, grads, s0, u, s1]);
+  }
 });
