@@ -34,6 +34,11 @@ def snake(name):
 # float32 against 9.983 exactly, so r_t is off by ~0.4%). For these the script also records optax run in float64.
 FLOAT64 = {'radam', 'radam threshold', 'radam b2 0.9'}
 
+# A learning rate may be a schedule, {'schedule': 'linear', 'args': [init, end, steps]} (optax.linear_schedule) or
+# {'schedule': 'cosineDecay', 'args': [init, steps, alpha]} (optax.cosine_decay_schedule; optimix's floor = alpha*init).
+LINEAR = {'schedule': 'linear', 'args': [0.02, 0.001, 30]}
+COSINE = {'schedule': 'cosineDecay', 'args': [0.05, 40, 0.1]}
+
 # (case name, optax function name, learning rate, options in optimix's camelCase)
 CASES = [
     ('sgd', 'sgd', 0.05, {}),
@@ -80,6 +85,17 @@ CASES = [
     ('prodigy', 'contrib.prodigy', 1.0, {}),
     ('prodigy options', 'contrib.prodigy', 0.5, {'betas': [0.8, 0.99], 'beta3': 0.9, 'eps': 1e-6, 'estimLr0': 1e-3, 'estimLrCoef': 0.5, 'weightDecay': 0.01}),
     ('prodigy safeguard warmup', 'contrib.prodigy', 1.0, {'safeguardWarmup': True, 'estimLr0': 1e-4}),
+    ('adam, linear lr', 'adam', LINEAR, {}),
+    # Sign rules: a learning rate small enough that no coordinate reaches its optimum in 50 steps, where the sign of a
+    # near-zero argument would be decided by float32 rounding (of the schedule's value, say) and flip a whole lr step.
+    ('lion, cosine lr', 'lion', {'schedule': 'cosineDecay', 'args': [0.002, 40, 0.1]}, {}),
+    ('lamb, cosine lr', 'lamb', COSINE, {'weightDecay': 0.01}),
+    ('adafactor, linear lr', 'adafactor', LINEAR, {'minDimSizeToFactor': 2}),
+    ('scheduleFreeAdamw, linear lr', 'contrib.schedule_free_adamw', LINEAR, {}),
+    ('prodigy, cosine lr', 'contrib.prodigy', {'schedule': 'cosineDecay', 'args': [1.0, 40, 0.1]}, {}),
+    # optax's rmsprop applies momentum after the learning rate; under a schedule optimix's rmsprop differs (the
+    # test checks that, and that the chain in optax's order matches).
+    ('rmsprop momentum, linear lr', 'rmsprop', LINEAR, {'epsilonInSqrt': True, 'momentum': 0.9}),
     ('lars options', 'lars', 2.0, {'weightDecay': 1e-3, 'trustCoefficient': 0.01, 'eps': 1e-6, 'momentum': 0.5, 'nesterov': True}),
 ]
 
@@ -117,8 +133,18 @@ def rule(path):
     return obj
 
 
+def schedule(lr):
+    if not isinstance(lr, dict):
+        return lr
+    if lr['schedule'] == 'linear':
+        return optax.linear_schedule(*lr['args'])
+    init, steps, alpha = lr['args']
+    return optax.cosine_decay_schedule(init, steps, alpha)
+
+
 def run(case, problem, dtype=jnp.float32):
     _, fn, lr, options = case
+    lr = schedule(lr)
     tx = rule(fn)(lr, **{snake(k): v for k, v in options.items()})
     schedule_free = 'schedule_free' in fn
     params = {k: jnp.asarray(v, dtype) for k, v in problem['init'].items()}
