@@ -101,13 +101,21 @@ export const yogi = yogiRule.make;
 
 /** The rules of this file as Either-returning constructors: Left(every problem) instead of a thrown error. */
 export const safeAdaptive = {
+  /** `adagrad`, returning Left(every problem) instead of throwing. */
   adagrad: adagradRule.safe,
+  /** `adadelta`, returning Left(every problem) instead of throwing. */
   adadelta: adadeltaRule.safe,
+  /** `adamax`, returning Left(every problem) instead of throwing. */
   adamax: adamaxRule.safe,
+  /** `nadam`, returning Left(every problem) instead of throwing. */
   nadam: nadamRule.safe,
+  /** `amsgrad`, returning Left(every problem) instead of throwing. */
   amsgrad: amsgradRule.safe,
+  /** `adabelief`, returning Left(every problem) instead of throwing. */
   adabelief: adabeliefRule.safe,
+  /** `radam`, returning Left(every problem) instead of throwing. */
   radam: radamRule.safe,
+  /** `yogi`, returning Left(every problem) instead of throwing. */
   yogi: yogiRule.safe,
 };
 

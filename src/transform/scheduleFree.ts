@@ -158,4 +158,9 @@ const scheduleFreeAdamwRule = defineRule<ScheduleFreeAdamwOptions>(
 export const scheduleFreeAdamw = (learningRate: Hyper = 0.0025, options: ScheduleFreeAdamwOptions = {}): AnyTransformation => scheduleFreeAdamwRule.make(learningRate, options);
 
 /** The schedule-free rules as Either-returning constructors. */
-export const safeScheduleFree = { scheduleFreeSgd: scheduleFreeSgdRule.safe, scheduleFreeAdamw: scheduleFreeAdamwRule.safe };
+export const safeScheduleFree = {
+  /** `scheduleFreeSgd`, returning Left(every problem) instead of throwing. */
+  scheduleFreeSgd: scheduleFreeSgdRule.safe,
+  /** `scheduleFreeAdamw`, returning Left(every problem) instead of throwing. */
+  scheduleFreeAdamw: scheduleFreeAdamwRule.safe,
+};

@@ -46,7 +46,10 @@ export const signum = signumRule.make;
 
 /** The rules of this file as Either-returning constructors: Left(every problem) instead of a thrown error. */
 export const safeSign = {
+  /** `lion`, returning Left(every problem) instead of throwing. */
   lion: lionRule.safe,
+  /** `signSgd`, returning Left(every problem) instead of throwing. */
   signSgd: (lr: Hyper) => signSgdRule.safe(lr),
+  /** `signum`, returning Left(every problem) instead of throwing. */
   signum: signumRule.safe,
 };

@@ -12,7 +12,7 @@ import type { AnyTransformation } from './types.js';
 
 const lrOk = (lr: Hyper) => hyper('learningRate', lr, rules.nonNegative);
 const maybeMasked = (mask: NameMask | undefined, t: AnyTransformation): AnyTransformation => (mask === undefined ? t : masked(mask, t));
-const fn = (name: string, x: unknown) => (x === undefined || typeof x === 'function' ? ok(x) : problem(`${name} must be a function (name, leaf) => boolean, got ${typeof x}`));
+const maskOk = (name: string, x: unknown) => (x === undefined || typeof x === 'function' ? ok(x) : problem(`${name} must be a function (name, leaf) => boolean, got ${typeof x}`));
 
 /** Options of `lamb`. */
 export interface LambOptions {
@@ -31,7 +31,7 @@ export interface LambOptions {
 }
 const lambRule = defineRule<LambOptions>(
   'lamb',
-  (lr, o) => all({ learningRate: lrOk(lr), adam: checkAdamOptions({ ...o, eps: o.eps ?? 1e-6 }), weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative), mask: fn('mask', o.mask) }),
+  (lr, o) => all({ learningRate: lrOk(lr), adam: checkAdamOptions({ ...o, eps: o.eps ?? 1e-6 }), weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative), mask: maskOk('mask', o.mask) }),
   (lr, o) =>
     chain(
       scaleByAdam({ b1: o.b1 ?? 0.9, b2: o.b2 ?? 0.999, eps: o.eps ?? 1e-6, epsRoot: o.epsRoot ?? 0 }),
@@ -66,10 +66,10 @@ const larsRule = defineRule<LarsOptions>(
     all({
       learningRate: lrOk(lr),
       weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
-      weightDecayMask: fn('weightDecayMask', o.weightDecayMask),
+      weightDecayMask: maskOk('weightDecayMask', o.weightDecayMask),
       trustCoefficient: num('trustCoefficient', o.trustCoefficient ?? 0.001, rules.nonNegative),
       eps: num('eps', o.eps ?? 0, rules.nonNegative),
-      trustRatioMask: fn('trustRatioMask', o.trustRatioMask),
+      trustRatioMask: maskOk('trustRatioMask', o.trustRatioMask),
       momentum: num('momentum', o.momentum ?? 0.9, rules.unitOpen),
       nesterov: bool('nesterov', o.nesterov ?? false),
     }),
@@ -88,4 +88,9 @@ const larsRule = defineRule<LarsOptions>(
 export const lars = larsRule.make;
 
 /** The rules of this file as Either-returning constructors: Left(every problem) instead of a thrown error. */
-export const safeTrustRatio = { lamb: lambRule.safe, lars: larsRule.safe };
+export const safeTrustRatio = {
+  /** `lamb`, returning Left(every problem) instead of throwing. */
+  lamb: lambRule.safe,
+  /** `lars`, returning Left(every problem) instead of throwing. */
+  lars: larsRule.safe,
+};
