@@ -49,6 +49,11 @@ CASES = [
     ('adamw', 'adamw', 0.01, {'weightDecay': 0.01}),
     ('rmsprop eps in sqrt', 'rmsprop', 0.01, {'epsilonInSqrt': True}),
     ('rmsprop centered momentum', 'rmsprop', 0.005, {'epsilonInSqrt': True, 'centered': True, 'momentum': 0.5}),
+    ('rmsprop initial scale, bias correction', 'rmsprop', 0.01, {'epsilonInSqrt': True, 'initialScale': 0.1, 'biasCorrection': True, 'momentum': 0.5, 'nesterov': True}),
+    # Bias-corrected and centred, step 1 divides by sqrt(g^2 - g^2 + eps): eps must be large enough that float32
+    # rounding of the difference (either sign; optimix clamps a negative one at 0) does not decide the step.
+    ('rmsprop centered, bias correction', 'rmsprop', 0.005, {'epsilonInSqrt': True, 'centered': True, 'biasCorrection': True, 'eps': 1.0}),
+    ("rmsprop eps outside the root (optimix's default)", 'rmsprop', 0.01, {'epsilonInSqrt': False, 'eps': 1e-3}),
     ('adagrad', 'adagrad', 0.1, {}),
     ('adagrad options', 'adagrad', 0.2, {'initialAccumulatorValue': 0.5, 'eps': 1e-6}),
     ('adadelta', 'adadelta', 1.0, {}),

@@ -91,8 +91,14 @@ export interface RmspropOptions {
   readonly momentum?: number;
   /** Divide by the centred second moment √(ν − μ²) (Graves 2013); default false. */
   readonly centered?: boolean;
-  /** Put eps inside the root, √(ν + eps), as tf.train.rmsprop; default false. */
+  /** Put eps inside the root, √(ν + eps), as tf.train.rmsprop and optax's default; default false. */
   readonly epsilonInSqrt?: boolean;
+  /** Nesterov momentum; default false. */
+  readonly nesterov?: boolean;
+  /** Divide ν (and μ) by 1 − decayᵗ, as optax's `bias_correction`; default false. */
+  readonly biasCorrection?: boolean;
+  /** The starting value of ν, as optax's `initial_scale`; default 0. */
+  readonly initialScale?: number;
 }
 
 const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
@@ -103,6 +109,9 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     centered: bool('centered', o.centered ?? false),
     epsilonInSqrt: bool('epsilonInSqrt', o.epsilonInSqrt ?? false),
+    nesterov: bool('nesterov', o.nesterov ?? false),
+    biasCorrection: bool('biasCorrection', o.biasCorrection ?? false),
+    initialScale: num('initialScale', o.initialScale ?? 0, rules.nonNegative),
   });
 
 /**
@@ -115,8 +124,8 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
  */
 export function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
   orThrow(checkRmsprop(learningRate, options), 'rmsprop');
-  const { momentum = 0, ...rms } = options;
-  return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum })] : []), scaleByLearningRate(learningRate));
+  const { momentum = 0, nesterov = false, ...rms } = options;
+  return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum, nesterov })] : []), scaleByLearningRate(learningRate));
 }
 
 const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pipe(v, E.map(build));
