@@ -181,6 +181,8 @@ const BAD: ReadonlyArray<readonly [string, () => unknown, readonly string[]]> = 
   ['radam', () => radam(0.1, { threshold: 3, b2: 1 }), ['b2 must be in [0, 1)', 'threshold must be ≥ 4']],
   ['yogi', () => yogi(-0.1, { eps: -1 }), ['learningRate must be ≥ 0', 'eps must be ≥ 0']],
   ['lion', () => lion(0.1, { b1: 1.5, b2: -1, weightDecay: -1 }), ['b1 must be in [0, 1]', 'b2 must be in [0, 1]', 'weightDecay must be ≥ 0']],
+  ['lion', () => lion(0.1, { mask: 1 as never }), ['mask must be a function']],
+  ['amsgrad', () => amsgrad(0.1, { biasCorrectionMu: 'no' as never }), ['biasCorrectionMu must be a boolean']],
   ['signSgd', () => signSgd(-1), ['learningRate must be ≥ 0']],
   ['signum', () => signum(0.1, { beta: 1 }), ['beta must be in [0, 1)']],
   ['lamb', () => lamb(0.1, { eps: -1, weightDecay: -1, mask: 'bias' as never }), ['eps must be ≥ 0', 'weightDecay must be ≥ 0', 'mask must be a function']],

@@ -63,6 +63,8 @@ CASES = [
     ('nadam', 'nadam', 0.01, {}),
     ('amsgrad', 'amsgrad', 0.01, {}),
     ('amsgrad options', 'amsgrad', 0.02, {'b1': 0.5, 'b2': 0.9, 'eps': 1e-6, 'epsRoot': 1e-8}),
+    ('amsgrad without bias correction', 'amsgrad', 0.005, {'biasCorrectionMu': False, 'biasCorrectionNu': False}),
+    ('amsgrad, nu bias correction only', 'amsgrad', 0.01, {'biasCorrectionMu': False}),
     ('adabelief', 'adabelief', 0.01, {}),
     ('adabelief options', 'adabelief', 0.01, {'b1': 0.8, 'eps': 1e-8, 'epsRoot': 1e-10}),
     ('radam', 'radam', 0.01, {}),

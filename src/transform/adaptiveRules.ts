@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, hyper, num, rules } from '../validate.js';
+import { all, bool, hyper, num, rules } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { defineRule } from './defineRule.js';
@@ -64,10 +64,10 @@ export const nadam = nadamRule.make;
 
 const amsgradRule = defineRule<AmsgradOptions>(
   'amsgrad',
-  (lr, o) => all({ learningRate: lrOk(lr), ...moments(o, 1e-8) }),
+  (lr, o) => all({ learningRate: lrOk(lr), ...moments(o, 1e-8), biasCorrectionMu: bool('biasCorrectionMu', o.biasCorrectionMu ?? true), biasCorrectionNu: bool('biasCorrectionNu', o.biasCorrectionNu ?? true) }),
   (lr, o) => chain(scaleByAmsgrad(o), scaleByLearningRate(lr)),
 );
-/** amsgrad(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0 }) = chain(scaleByAmsgrad, scaleByLearningRate): Adam dividing by the running max of v̂ (Reddi et al. 2018; optax.amsgrad). */
+/** amsgrad(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, biasCorrectionMu = true, biasCorrectionNu = true }) = chain(scaleByAmsgrad, scaleByLearningRate): Adam dividing by the running max of v̂ (Reddi et al. 2018; optax.amsgrad). */
 export const amsgrad = amsgradRule.make;
 
 /** Options of `adabelief`. */

@@ -1,5 +1,6 @@
 import type { Hyper } from '../schedule.js';
-import { all, hyper, num, rules } from '../validate.js';
+import { all, hyper, num, ok, problem, rules } from '../validate.js';
+import { masked, type NameMask } from './masked.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { defineRule } from './defineRule.js';
@@ -14,11 +15,13 @@ const lrOk = (lr: Hyper) => hyper('learningRate', lr, rules.nonNegative);
 export interface LionRuleOptions extends LionOptions {
   /** Decoupled weight decay, added after the sign (so it is scaled by lr only); default 1e-3 (optax's). */
   readonly weightDecay?: Hyper;
+  /** The leaves weight decay applies to; default all. */
+  readonly mask?: NameMask;
 }
 const lionRule = defineRule<LionRuleOptions>(
   'lion',
-  (lr, o) => all({ learningRate: lrOk(lr), b1: num('b1', o.b1 ?? 0.9, rules.unit), b2: num('b2', o.b2 ?? 0.99, rules.unit), weightDecay: hyper('weightDecay', o.weightDecay ?? 1e-3, rules.nonNegative) }),
-  (lr, { weightDecay = 1e-3, ...o }) => chain(scaleByLion(o), addDecayedWeights(weightDecay), scaleByLearningRate(lr)),
+  (lr, o) => all({ learningRate: lrOk(lr), b1: num('b1', o.b1 ?? 0.9, rules.unit), b2: num('b2', o.b2 ?? 0.99, rules.unit), weightDecay: hyper('weightDecay', o.weightDecay ?? 1e-3, rules.nonNegative), mask: o.mask === undefined || typeof o.mask === 'function' ? ok(null) : problem(`mask must be a function (name, leaf) => boolean, got ${typeof o.mask}`) }),
+  (lr, { weightDecay = 1e-3, mask, ...o }) => chain(scaleByLion(o), mask === undefined ? addDecayedWeights(weightDecay) : masked(mask, addDecayedWeights(weightDecay)), scaleByLearningRate(lr)),
 );
 /** lion(lr, { b1 = 0.9, b2 = 0.99, weightDecay = 1e-3 }) = chain(scaleByLion, addDecayedWeights, scaleByLearningRate): w ← w − lr·(sign((1−b1)g + b1·m) + wd·w) (Chen et al. 2023; optax.lion). */
 export const lion = lionRule.make;
