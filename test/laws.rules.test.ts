@@ -249,3 +249,28 @@ test('every `Example:` line of docs/rules.md builds its rule, and the rule runs 
     disposeTree([params, grads, s0, u, s1]);
   }
 });
+
+test('a checkpoint of the rules with unusual state (strings, scalar tensors, factored moments) resumes bit for bit', () => {
+  const loss = (p: Record<string, tf.Tensor>) => tf.tidy(() => tf.add(tf.sum(tf.square(p['k'] as tf.Tensor)), tf.sum(tf.square(p['b'] as tf.Tensor))) as tf.Scalar);
+  const rules: ReadonlyArray<readonly [string, AnyTransformation]> = [
+    ['scheduleFreeSgd', scheduleFreeSgd(0.1)],
+    ['prodigy', prodigy(1)],
+    ['muon', muon(0.02)],
+    ['adafactor', adafactor(0.01, { minDimSizeToFactor: 2 })],
+    ['yogi', yogi(0.01)],
+  ];
+  for (const [name, rule] of rules) {
+    const params = { k: tf.ones([3, 2]), b: tf.ones([2]) };
+    const opt = optimizer(cleanGrad, rule);
+    const s0 = opt.init(params);
+    const r = optimix.step(opt, loss, params, {}, s0);
+    const saved = optimix.serialize({ params: r.params, state: r.state, opt });
+    const back = optimix.deserialize(saved.manifest, saved.weights, { params: r.params, opt });
+    const resumed = optimix.step(opt, loss, back.params, {}, back.state);
+    const straight = optimix.step(opt, loss, r.params, {}, r.state);
+    for (const n of Object.keys(params)) {
+      assert.deepEqual(Array.from((resumed.params[n] as tf.Tensor).dataSync()), Array.from((straight.params[n] as tf.Tensor).dataSync()), `${name}: '${n}'`);
+    }
+    disposeTree([params, s0, r, back.params, back.state, resumed, straight]);
+  }
+});
