@@ -162,6 +162,18 @@ test('Newton–Schulz maps a 2-D matrix near an orthogonal one, both orientation
   b.dispose();
 });
 
+test('every optax rule descends on convex quadratics (10 steps, its own small learning rate)', () => {
+  const cases: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation, number]> = [
+    ...RULES.filter(([name]) => !name.startsWith('radam under') && !name.startsWith('lars') && !name.startsWith('adadelta') && !name.startsWith('prodigy')).map(([n, f]) => [n, f, 0.01] as const),
+    ['adadelta', (lr) => adadelta(lr), 1],
+    ['lars', (lr) => lars(lr), 1],
+    ['prodigy', (lr) => prodigy(lr), 1],
+  ];
+  for (const [name, f, learningRate] of cases) {
+    assert.doesNotThrow(() => laws.check(laws.descendsOnQuadratic(f, { steps: 10, learningRate }), runs(10)), `${name} descends`);
+  }
+});
+
 test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
   laws.check(laws.equivalent(adam(0.01, { nesterov: true, b1: 0.8 }), nadam(0.01, { b1: 0.8 })), runs(20));
 });
