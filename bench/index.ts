@@ -12,7 +12,7 @@
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
 //        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 2000)
-//        --sections noise,kernels,steps,cpu,parallel,memory --out FILE (also write the report as markdown) --quick --memory
+//        --sections startup,noise,kernels,steps,cpu,parallel,memory --out FILE (also write the report as markdown) --quick --memory
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -28,6 +28,7 @@ import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import { gradientRunner, randomBatch } from './gradientRunner.js';
 import { noiseTimes } from './noise.js';
 import { parallelPath } from './parallelPath.js';
+import { startupTimes } from './startup.js';
 import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, type Sample, type Summary } from './stats.js';
 
 const { values: flags } = parseArgs({
@@ -64,7 +65,7 @@ const QUIET_THRESHOLD = flags['quiet-threshold'] === undefined ? 0.25 : Number(f
 const LR = flags.lr === undefined ? undefined : Number(flags.lr);
 const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 2000));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
-const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'noise,kernels,steps,cpu,parallel,memory')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'startup,noise,kernels,steps,cpu,parallel,memory')).split(',').map((s) => s.trim()));
 
 const out: string[] = [];
 const say = (s = ''): void => {
@@ -433,8 +434,15 @@ say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bi
 say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
 say();
 
+if (SECTIONS.has('startup')) {
+  const { value: lines, other } = await withOtherLoad(() => startupTimes(quick ? 3 : 5));
+  for (const line of lines) say(line);
+  say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
+  say();
+}
+
 if (SECTIONS.has('noise')) {
-  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 15));
+  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 25));
   for (const line of noise.lines) say(line);
   say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
   say();

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 
@@ -23,17 +22,13 @@ export function onBackendReady(install: (backend: BackendName) => void): void {
 }
 
 /**
- * Loads tfjs-core's gradient definitions, which its Node bundle does not register.
- * They live in tfjs-core's ESM sources, whose imports have no extensions, so a
- * resolution hook (tfjsResolveHook.mjs) is installed first; this works under tsx,
- * vitest and plain `node` alike. Idempotent.
+ * Loads tfjs-core's gradient definitions, which its Node bundle does not register, from one file made at build time
+ * (src/tfjsGradients.generated.mjs, by scripts/bundleGradients.mjs): the gradients take their ops, engine and
+ * registry from '@tensorflow/tfjs-core' itself. Works under tsx and plain `node` alike. Idempotent.
  */
 function loadGradients(): Promise<void> {
   gradientsLoaded ??= (async () => {
-    if (tf.getGradient('Square') === undefined) {
-      register(new URL('./tfjsResolveHook.mjs', import.meta.url).href);
-      await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
-    }
+    if (tf.getGradient('Square') === undefined) await import('./tfjsGradients.generated.mjs' as string);
   })();
   return gradientsLoaded;
 }

@@ -73,6 +73,23 @@ export function normalWords(words: readonly [number, number], count: number, off
   return out;
 }
 
+/**
+ * withNormalWords(words, count, offset, use): use(elements [offset, offset + count) of the sequence of words) — where
+ * the draw fits in one kernel call, a view of the kernel's own memory, valid only until the next draw (for a consumer
+ * that copies the values at once, such as tfjs's wasm backend making a tensor); else a new array.
+ */
+export function withNormalWords<T>(words: readonly [number, number], count: number, offset: number, use: (values: Float32Array) => T): T {
+  check(count, offset);
+  const b0 = Math.floor(offset / 16) * 4;
+  const n = Math.ceil((offset + count - 4 * b0) / 16) * 4;
+  const engine = getKernel();
+  if (engine === undefined || count === 0 || n > CHUNK || Math.floor(b0 / TWO32) !== Math.floor((b0 + n - 1) / TWO32)) return use(normalWords(words, count, offset));
+  const have = engine.memory.buffer.byteLength;
+  if (have < 16 * n) engine.memory.grow(Math.ceil((16 * n - have) / 65536));
+  engine.fill(words[0] >>> 0, words[1] >>> 0, b0 % TWO32, Math.floor(b0 / TWO32), n / 4, 0);
+  return use(new Float32Array(engine.memory.buffer, 4 * (offset - 4 * b0), count));
+}
+
 /** normals(key, count, offset = 0): elements [offset, offset + count) of key's N(0, 1) sequence; the key's two words are the Philox key. */
 export function normals(k: readonly [number, number], count: number, offset = 0): Float32Array {
   return normalWords(k, count, offset);

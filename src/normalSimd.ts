@@ -62,9 +62,10 @@ const fmul = bin(0xe6);
 const fdiv = bin(0xe7);
 const cvt = un(0xfa);
 
-// Locals: parameters k0, k1, c0, c1, groups, ptr (i32), then v128 temporaries.
-const [K0, K1, C0, C1, GROUPS, PTR] = [0, 1, 2, 3, 4, 5];
-let nextLocal = 6;
+// Locals: parameters k0, k1, c0, c1, groups, ptr (i32), three i32 loop variables, then v128 temporaries.
+const [K0, K1, C0, C1, GROUPS, PTR, AT, LEFT, TILE_N] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+const I32_LOCALS = 3;
+let nextLocal = 9;
 const v = (): number => nextLocal++;
 const CTR = v(), HI = v(), X0 = v(), X1 = v(), X2 = v(), X3 = v(), KA = v(), KB = v(), H0 = v(), L0 = v();
 const Z = [v(), v(), v(), v()];
@@ -113,15 +114,26 @@ function boxMuller(wa: number, wb: number, zc: number, zs: number): Code {
   ];
 }
 
-const store = (offset: number, value: Code): Code => [...get(PTR), ...value, ...simd(0x0b), 4, ...uleb(offset)];
+const store = (offset: number, value: Code): Code => [...get(AT), ...value, ...simd(0x0b), 4, ...uleb(offset)];
+const load = (offset: number): Code => [...get(AT), ...simd(0x00), 4, ...uleb(offset)];
+const i32 = (n: number): Code => [0x41, ...sleb(n)];
+/** A loop over the tile's groups: AT from PTR in steps of 64 bytes, LEFT from TILE_N down to 1. */
+const overTile = (step: Code): Code => [
+  ...get(PTR), 0x21, ...uleb(AT),
+  ...get(TILE_N), 0x21, ...uleb(LEFT),
+  0x03, 0x40,
+  ...step,
+  ...get(AT), ...i32(64), 0x6a, 0x21, ...uleb(AT),
+  ...get(LEFT), ...i32(1), 0x6b, 0x22, ...uleb(LEFT), 0x0d, 0, // LEFT -= 1; loop while LEFT ≠ 0
+  0x0b,
+];
+/** Groups per tile (64 KiB): Philox fills a tile with its words, then Box–Muller turns them into normals in place. */
+const TILE = 1024;
 
 function body(): Code {
   const rounds: Code = [];
   for (let r = 0; r < 10; r++) rounds.push(...philoxRound());
-  return [
-    ...set(CTR, iadd(splat(get(C0)), [...simd(0x0c), ...bytes16([0, 1, 2, 3], false)])),
-    ...set(HI, splat(get(C1))),
-    0x03, 0x40, // loop
+  const philox = [
     ...set(X0, get(CTR)),
     ...set(X1, get(HI)),
     ...set(X2, constI(0)),
@@ -129,6 +141,17 @@ function body(): Code {
     ...set(KA, splat(get(K0))),
     ...set(KB, splat(get(K1))),
     ...rounds,
+    ...store(0, get(X0)),
+    ...store(16, get(X1)),
+    ...store(32, get(X2)),
+    ...store(48, get(X3)),
+    ...set(CTR, iadd(get(CTR), constI(4))),
+  ];
+  const normals = [
+    ...set(X0, load(0)),
+    ...set(X1, load(16)),
+    ...set(X2, load(32)),
+    ...set(X3, load(48)),
     ...boxMuller(X0, X1, Z[0] as number, Z[1] as number),
     ...boxMuller(X2, X3, Z[2] as number, Z[3] as number),
     // Transpose: lane j of Z0..Z3 are elements 4j … 4j + 3.
@@ -140,10 +163,17 @@ function body(): Code {
     ...store(16, shuffle32(get(T[0] as number), get(T[2] as number), [2, 3, 6, 7])),
     ...store(32, shuffle32(get(T[1] as number), get(T[3] as number), [0, 1, 4, 5])),
     ...store(48, shuffle32(get(T[1] as number), get(T[3] as number), [2, 3, 6, 7])),
-    ...get(PTR), 0x41, ...sleb(64), 0x6a, 0x21, ...uleb(PTR),
-    ...set(CTR, iadd(get(CTR), constI(4))),
-    ...get(GROUPS), 0x41, 1, 0x6b, 0x22, ...uleb(GROUPS), // groups -= 1 (tee)
-    0x0d, 0, // br_if loop
+  ];
+  return [
+    ...set(CTR, iadd(splat(get(C0)), [...simd(0x0c), ...bytes16([0, 1, 2, 3], false)])),
+    ...set(HI, splat(get(C1))),
+    0x03, 0x40, // loop over tiles
+    // TILE_N = min(GROUPS, TILE)
+    ...get(GROUPS), ...i32(TILE), ...get(GROUPS), ...i32(TILE), 0x49, 0x1b, 0x21, ...uleb(TILE_N),
+    ...overTile(philox),
+    ...overTile(normals),
+    ...get(PTR), ...get(TILE_N), ...i32(64), 0x6c, 0x6a, 0x21, ...uleb(PTR), // PTR += 64·TILE_N
+    ...get(GROUPS), ...get(TILE_N), 0x6b, 0x22, ...uleb(GROUPS), 0x0d, 0, // GROUPS -= TILE_N; loop while ≠ 0
     0x0b, // end loop
     0x0b, // end function
   ];
@@ -153,7 +183,7 @@ function moduleBytes(): Uint8Array {
   const section = (id: number, content: Code): Code => [id, ...uleb(content.length), ...content];
   const name = (s: string): Code => [...uleb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
   const code = body();
-  const fn = [...uleb(1), ...uleb(nextLocal - 6), 0x7b, ...code];
+  const fn = [...uleb(2), ...uleb(I32_LOCALS), 0x7f, ...uleb(nextLocal - 6 - I32_LOCALS), 0x7b, ...code];
   return new Uint8Array([
     0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,
     ...section(1, [1, 0x60, 6, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0x7f, 0]),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import fc from 'fast-check';
 import { philox4x32, philoxBlocks } from '../src/philox.js';
-import { normals, normalsEngine, normalWords, seedWords } from '../src/normal.js';
+import { normals, normalsEngine, normalWords, seedWords, withNormalWords } from '../src/normal.js';
 import { drawNormals } from '../src/perturbation/normals.js';
 import { key, split } from '../src/random.js';
 import { ready } from '../src/backend.js';
@@ -127,6 +127,26 @@ test('drawNormals(seed, shape): the tensor of normals(seedWords(seed), size), on
   assert.deepEqual(t.shape, [3, 5, 7]);
   assert.ok(same(t.dataSync() as Float32Array, normals(seedWords(2 ** 52 + 12345), 105)));
   t.dispose();
+});
+
+test('drawNormals on wasm and cpu: a tensor keeps its values after later draws (the generator memory is reused)', async () => {
+  for (const backend of ['wasm', 'cpu'] as const) {
+    await ready({ backend });
+    const a = drawNormals(77, [1000, 3]);
+    const b = drawNormals(78, [1000, 3]);
+    const c = drawNormals(77, [5, 7, 11, 13]);
+    assert.ok(same(a.dataSync() as Float32Array, normals(seedWords(77), 3000)), backend);
+    assert.ok(same(b.dataSync() as Float32Array, normals(seedWords(78), 3000)), backend);
+    assert.ok(same(c.dataSync() as Float32Array, normals(seedWords(77), 5005)), backend);
+    tf.dispose([a, b, c]);
+  }
+  await ready();
+});
+
+test('withNormalWords: the same values as normalWords, for draws that fit one kernel call and for those that do not', () => {
+  for (const [count, offset] of [[10, 3], [1 << 20, 5], [(1 << 20) + 1, 0], [40, 4 * 2 ** 32 - 20]] as const) {
+    assert.ok(withNormalWords([9, 8], count, offset, (v) => same(v, normalWords([9, 8], count, offset))), `[${offset}, +${count})`);
+  }
 });
 
 test('normals: bad count, offset or seed is a RangeError naming it', () => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { foldName, toSeed, type Key } from '../random.js';
-import { normals, seedWords } from '../normal.js';
+import { normals, seedWords, withNormalWords } from '../normal.js';
 import { noiseKey } from '../source/noiseKey.js';
 import type { ResolvedPerturbation } from '../source/resolved.js';
 
@@ -15,9 +15,14 @@ export interface NormalDraw {
 
 /**
  * drawNormals(seed, shape) = normals(seedWords(seed), size) reshaped: Philox-4×32-10 + float32 Box–Muller (src/normal.ts),
- * the generator behind all of optimix's noise; element i of a leaf's noise depends on (seed, i) only.
+ * the generator behind all of optimix's noise; element i of a leaf's noise depends on (seed, i) only. On the wasm
+ * backend, which copies a new tensor's values at once, the tensor is made straight from the generator's memory.
  */
-export const drawNormals: Normals = (seed, shape) => tf.tensor(normals(seedWords(seed), shape.reduce((a, b) => a * b, 1)), [...shape], 'float32');
+export const drawNormals: Normals = (seed, shape) => {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const make = (values: Float32Array): tf.Tensor => tf.tensor(values, [...shape], 'float32');
+  return tf.getBackend() === 'wasm' ? withNormalWords(seedWords(seed), size, 0, make) : make(normals(seedWords(seed), size));
+};
 
 /** normalSeed(k, name) = toSeed(foldName(k, name)): the seed of leaf `name`'s normals under the perturbation's key k. */
 export const normalSeed = (k: Key, name: string): number => toSeed(foldName(k, name));
