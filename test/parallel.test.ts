@@ -61,7 +61,8 @@ test('without polling (spin 0) and with two workers: still = sequential, bit for
 test('the worker draws this thread\'s next normals ahead: every step uses them (RWP, σ scheduled, m-ARWP)', async () => {
   const { params, batch } = regression(4, 6, 4, 64);
   for (const [source, leaves] of [[rwp({ σ: cosineIncrease(0.01, 2, 6) }), 2], [mArwp(), 2]] as const) {
-    const interp2 = parallel({ model });
+    // spin 1000: this thread waits up to 1 s for a draw on its way (on a loaded machine 20 ms can be too short).
+    const interp2 = parallel({ model, spin: 1000 });
     try {
       const opt = optimizer(source, sgd(0.05));
       const a = await train(opt, loss, params, [batch], { epochs: 6, key: key(5) });
@@ -146,13 +147,13 @@ test('single-branch sources run on the main thread: step = sequential step', asy
 const hanging = { module: new URL('./fixtures/regressionModel.ts', import.meta.url), export: 'hangIfHuge' };
 
 test('stepTimeout: a worker that never answers is terminated (WorkerError naming it and the time) and replaced', async () => {
-  const p = parallel({ model: hanging, stepTimeout: 800 });
+  const p = parallel({ model: hanging, stepTimeout: 2000 });
   const { params, batch } = regression(13, 6, 4, 16);
   const huge = { x: tf.fill([16, 6], 1e7), y: tf.zeros([16, 4]) };
   const opt = optimizer(rwp(), sgd(0.05));
   const state = opt.init(params, key(2));
   try {
-    await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, huge, state)), (e: Error) => e instanceof WorkerError && /worker 0 did not answer within (\d+) ms \(stepTimeout 800 ms\); it was terminated and will be replaced/.test(e.message) && Number(/within (\d+)/.exec(e.message)?.[1]) >= 800);
+    await assert.rejects(() => Promise.resolve(p.step(opt, loss, params, huge, state)), (e: Error) => e instanceof WorkerError && /worker 0 did not answer within (\d+) ms \(stepTimeout 2000 ms\); it was terminated and will be replaced/.test(e.message) && Number(/within (\d+)/.exec(e.message)?.[1]) >= 2000);
     // A new worker takes its place: the next step works, and equals sequential's.
     const a = step(opt, loss, params, batch, state);
     const b = await p.step(opt, loss, params, batch, state);
@@ -222,10 +223,10 @@ test('worker memory is bounded: no tensors held between steps, wasm heap unchang
 });
 
 test('a reply that waits while this thread is busy past stepTimeout is taken, not judged late (spin 0)', async () => {
-  const p = parallel({ model, stepTimeout: 100, spin: 0 });
+  const p = parallel({ model, stepTimeout: 1000, spin: 0 });
   const { params, batch } = regression(16, 6, 4, 32);
   const slow = (q: Tree, b: Tree): tf.Scalar => {
-    const until = performance.now() + 300;
+    const until = performance.now() + 1500;
     while (performance.now() < until) {
       // this thread's branch takes longer than stepTimeout; the worker's does not
     }
@@ -233,8 +234,8 @@ test('a reply that waits while this thread is busy past stepTimeout is taken, no
   };
   const opt = optimizer(rwp(), sgd(0.05));
   try {
-    const a = await train(opt, loss, params, [batch], { epochs: 3, key: key(8) });
-    const b = await train(opt, slow, params, [batch], { epochs: 3, key: key(8), interpreter: p });
+    const a = await train(opt, loss, params, [batch], { epochs: 2, key: key(8) });
+    const b = await train(opt, slow, params, [batch], { epochs: 2, key: key(8), interpreter: p });
     assert.ok(bitsEqual(a.params, b.params), 'parameters differ');
     disposeTree([a.params, a.state, b.params, b.state]);
   } finally {
