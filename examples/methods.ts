@@ -5,7 +5,7 @@ import { arwp, asam, cleanGrad, cosineDecay, describe, disposeTree, fold, fsam, 
 import { batches, epochBatches, loadMnist } from 'optimix/data';
 import { evaluate, mlp } from 'optimix/models';
 
-const METHODS = ['sgd', 'sam', 'asam', 'rwp', 'm-rwp', 'arwp', 'm-arwp'];
+const METHODS = ['sgd', 'sam', 'asam', 'rwp', 'm-rwp', 'arwp', 'm-arwp', 'sampa', 'gsam', 'rsam', 'msharpness-sam', 'looksam', 'msam', 'fsam'];
 const usage = `usage: npx tsx examples/methods.ts <${METHODS.join(' | ')}>\n  trains the MLP on 4,000 MNIST digits with that method and prints its test accuracy (OPTIMIX_FAST=1: 1,000 digits, one epoch)`;
 const name = process.argv[2];
 if (name === undefined || name === '--help' || name === '-h') {

@@ -28,8 +28,8 @@ import {
   scheduleFreeSgd,
   train,
   type AnyTransformation,
-} from '../src/index.js';
-import * as laws from '../src/laws/index.js';
+} from 'optimix';
+import * as laws from 'optimix/laws';
 import { checks, loss, toyData, toyParams } from './toy-problem.js';
 
 const backend = await ready();
