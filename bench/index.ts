@@ -8,7 +8,7 @@
 //
 // Flags: --steps N (timing rounds, default 8) --block N (consecutive steps of a method per round, default 10)
 //        --warmup N (default 3) --batch N (default 64)
-//        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,grad,pair (default all; sgd-momentum, the reference, always)
+//        --methods tf-sgd,tf-momentum,sgd,sgd-momentum,sam,rwp,rwp-parallel,sampa-parallel,grad,pair (default all; sgd-momentum, the reference, always)
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
 //        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
@@ -19,7 +19,7 @@ import { Worker } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
 import { ready } from '../src/backend.js';
 import { registerWasmGradientKernels, wasmKernelSettings } from '../src/kernels/index.js';
-import { cleanGrad, key, optimizer, rwp, sam, sgd, step as optimixStep, type Optimizer, type OptimizerState } from '../src/index.js';
+import { cleanGrad, key, optimizer, rwp, sam, sampa, sgd, step as optimixStep, type Optimizer, type OptimizerState } from '../src/index.js';
 import { parallel, type ParallelInterpreter } from '../src/interpret/parallel.js';
 import { valueAndGrad } from '../src/interpret/valueAndGrad.js';
 import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } from '../src/models/index.js';
@@ -199,6 +199,8 @@ async function benchModel(kind: ModelKind): Promise<{ rows: Row[]; spec: ModelSp
     ['sam', () => optimix('sam', 'SAM: sam()', optimizer(sam(), sgdMomentum()), 2, model, init, batch)],
     ['rwp', () => optimix('rwp', 'RWP sequential: rwp()', optimizer(rwp(), sgdMomentum()), 2, model, init, batch)],
     ['rwp-parallel', () => optimix('rwp-parallel', 'RWP parallel: rwp(), 1 worker', optimizer(rwp(), sgdMomentum()), 2, model, init, batch,
+      parallel({ workers: 1, spin: SPIN_MS, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
+    ['sampa-parallel', () => optimix('sampa-parallel', `SAMPa parallel: sampa({ lr: ${lr} }), 1 worker`, optimizer(sampa({ lr }), sgdMomentum()), 2, model, init, batch,
       parallel({ workers: 1, spin: SPIN_MS, model: { module: MODEL_MODULE, export: 'modelFromSpec', args: [spec] } }))],
     ['grad', () => gradOnly(model, init, batch)],
   ];
@@ -483,6 +485,7 @@ if (cnn !== undefined || speedup !== undefined) {
   const r = (a: string, b: string): number => (cnn?.get(a) ?? NaN) / (cnn?.get(b) ?? NaN);
   if (cnn !== undefined) {
     rows.push(['RWP parallel / SGD, small CNN', '≤ 1.15', fmt(r('RWP parallel', 'optimix SGD'), 2)]);
+    rows.push(['SAMPa parallel / SGD, small CNN (issue #16)', '≤ 1.15', fmt(r('SAMPa parallel', 'optimix SGD'), 2)]);
     rows.push(['SAM / SGD, small CNN', '≈ 2.0', fmt(r('SAM', 'optimix SGD'), 2)]);
     rows.push(['RWP sequential / SGD, small CNN', '≈ 2.0', fmt(r('RWP sequential', 'optimix SGD'), 2)]);
     rows.push(['optimix sgd / tf.train.sgd (same lr), small CNN', '≤ 1.05', fmt(r('optimix sgd', 'tf.train.sgd'), 2)]);

@@ -1,7 +1,7 @@
 // One method, run on real data: the small MLP on 4,000 MNIST digits for 3 epochs, then test accuracy.
-//   npx tsx examples/methods.ts <sgd | sam | asam | rwp | m-rwp | arwp | m-arwp>
+//   npx tsx examples/methods.ts <sgd | sam | asam | rwp | m-rwp | arwp | m-arwp | sampa | gsam | rsam | msharpness-sam | looksam | msam | fsam>
 // OPTIMIX_FAST=1 (the CI setting): 1,000 digits for 1 epoch. Exits non-zero if the test accuracy is not well above chance.
-import { arwp, asam, cleanGrad, cosineDecay, describe, disposeTree, fold, key, mArwp, mRwp, optimizer, ready, rwp, sam, sgd, train, type GradientSource } from 'optimix';
+import { arwp, asam, cleanGrad, cosineDecay, describe, disposeTree, fold, fsam, gsam, key, lookSam, mArwp, momentumSam, mRwp, mSharpnessSam, optimizer, ready, rsam, rwp, sam, sampa, sgd, train, type GradientSource } from 'optimix';
 import { batches, epochBatches, loadMnist } from 'optimix/data';
 import { evaluate, mlp } from 'optimix/models';
 
@@ -21,6 +21,14 @@ const sources: Record<string, GradientSource> = {
   'm-rwp': mRwp({ σ: 0.01, λ: 0.5 }), // each branch gets half of the batch: give it twice the batch below
   arwp: arwp({ σ: 0.01, inc: 15, steps, η: 1, β: 0.9 }),
   'm-arwp': mArwp({ σ: 0.01, λ: 0.5, η: 1, β: 0.9 }),
+  // The family since SAM (issue #16), with the authors' defaults:
+  sampa: sampa({ ρ: 0.1, λ: 0.2, lr: cosineDecay(0.1, steps) }), // lr: the update rule's own schedule (y = w − η·g_y)
+  gsam: gsam({ ρ: 0.05, α: 0.2 }),
+  rsam: rsam({ ρ: 0.05, σ: 0.01 }),
+  'msharpness-sam': mSharpnessSam({ ρ: 0.05, microBatches: 4 }), // one ascent per 16 examples
+  looksam: lookSam({ ρ: 0.1, α: 0.7, k: 5 }),
+  msam: momentumSam({ ρ: 0.3, μ: 0.9 }), // μ: the update rule's momentum
+  fsam: fsam({ ρ: 0.05, σ: 1, λ: 0.9 }),
 };
 const source = sources[name];
 if (source === undefined) throw new Error(`unknown method '${name}'; choose one of ${Object.keys(sources).join(', ')}`);

@@ -51,7 +51,8 @@ const opt = optimizer(arwp({ σ: sigma, η: 1, β: 0.9 }), sgd(lr, { momentum: 0
 console.log(describe(opt.source)); // ∇L(w+ε), σ_t = cosineIncrease(0.01, 15, 100), ε_i ~ …
 for (const t of [0, 5, 10, 25, 50, 75, 100]) {
   const used = resolve(opt.source, t, init); // the source as step t runs it: every hyperparameter a number
-  const σt = used.kind === 'perturbed' && used.perturbation.kind === 'adaptiveFilterNoise' ? used.perturbation.sigma : NaN;
+  const ε = used['perturbation'] as { readonly kind: string; readonly sigma: number }; // perturbedGrad's perturbation, resolved
+  const σt = ε.kind === 'adaptiveFilterNoise' ? ε.sigma : NaN;
   console.log(`step ${String(t).padStart(3)}: lr ${lr(t).toFixed(4)}   σ ${σt.toFixed(4)}`);
 }
 // #endregion schedules

@@ -31,3 +31,37 @@ export * from './checkpoint/index.js';
 export * from './interop/index.js';
 // optax schedules (issue #14: polynomial, sgdr, cosineOnecycle, linearOnecycle, joinSchedules, warmupConstant, warmupExponentialDecay, piecewiseInterpolate)
 export * from './scheduleOptax.js';
+// Open algebra (issue #16): define your own gradient sources and perturbations; the cost model; the presets since SAM.
+export { defineSource, definePerturbation, type SourceSpec, type PerturbationSpec } from './source/define.js';
+export { cost } from './source/cost.js';
+export { perturb } from './source/perturbed.js';
+export { combine } from './source/mix.js';
+export { registry, UnknownKindError, type Registry, type Registered } from './registry.js';
+export type {
+  SourceNode,
+  NodeContext,
+  SampleContext,
+  Resolver,
+  Describer,
+  PerturbationDescriber,
+  Cost,
+  NodeCost,
+  PerturbationCost,
+  CostContext,
+  Branches,
+  SourceDefinition,
+  PerturbationDefinition,
+} from './source/node.js';
+export { sampa, type Sampa, type SampaOptions } from './source/methods/sampa.js';
+export { subtractOrthogonal, orthogonalPart, type SubtractOrthogonal } from './source/subtractOrthogonal.js';
+export { gsam, type GsamOptions } from './source/methods/gsam.js';
+export { nested, type Nested } from './perturbation/nested.js';
+export { microBatches, type MicroBatches } from './source/microBatches.js';
+export { splitBatchN } from './batch.js';
+export { rsam, type RsamOptions } from './source/methods/rsam.js';
+export { mSharpnessSam, type MSharpnessSamOptions } from './source/methods/mSharpnessSam.js';
+export { momentumAscent, type MomentumAscent } from './perturbation/momentumAscent.js';
+export { friendlyAdversarial, type FriendlyAdversarial } from './perturbation/friendlyAdversarial.js';
+export { lookSam, type LookSam, type LookSamOptions } from './source/methods/lookSam.js';
+export { momentumSam, type MomentumSamOptions } from './source/methods/momentumSam.js';
+export { fsam, type FsamOptions } from './source/methods/fsam.js';

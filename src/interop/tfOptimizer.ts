@@ -3,7 +3,7 @@ import { applyGradients, step, type Optimizer, type OptimizerState, type StepRes
 import { key as rootKey, isKey, type Key } from '../random.js';
 import { describe } from '../source/describe.js';
 import { toJSON } from '../source/serialize.js';
-import type { GradientSource } from '../source/types.js';
+import type { GradientSource, Mix } from '../source/types.js';
 import { disposeReplaced, disposeTree, tensorsOf, type Tree } from '../tree.js';
 import { compareKinds, encode, infosOf, kinds, newContext } from '../checkpoint/structure.js';
 import { keepOnlyFirst, variableLoss } from './bridge.js';
@@ -21,8 +21,10 @@ export interface TfOptimizerOptions {
   readonly loss?: 'step' | 'clean';
 }
 
-const splitPaths = (s: GradientSource, path = 'g'): string[] =>
-  s.kind === 'mix' ? [...(s.batch === 'split' ? [path] : []), ...splitPaths(s.a, `${path}.a`), ...splitPaths(s.b, `${path}.b`)] : [];
+const splitPaths = (s: GradientSource, path = 'g'): string[] => {
+  const m = s as Mix;
+  return s.kind === 'mix' ? [...(m.batch === 'split' ? [path] : []), ...splitPaths(m.a, `${path}.a`), ...splitPaths(m.b, `${path}.b`)] : [];
+};
 
 const keepAll = (x: unknown): void => {
   for (const t of tensorsOf(x)) tf.keep(t);

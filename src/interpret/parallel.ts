@@ -5,15 +5,17 @@ import { OptimixError } from '../errors.js';
 import { wasmKernelSettings } from '../kernels/index.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
-import { drawNormals, noiseDraws, type NormalDraw, type Normals } from '../perturbation/normals.js';
+import { drawNormals, drawsNoise, sourceDraws, type NormalDraw, type Normals } from '../perturbation/normals.js';
 import { fold as foldKey, type Key } from '../random.js';
 import type { ResolvedSource } from '../source/resolved.js';
-import { isStateless, resolve } from '../source/resolve.js';
+import { cost as sourceCost } from '../source/cost.js';
+import type { Branches } from '../source/node.js';
+import { resolve } from '../source/resolve.js';
+import { modulesOf, resolvedChildren, sourceDef } from '../source/walk.js';
 import { disposeReplaced, disposeTree, type Tree } from '../tree.js';
-import { combine, evaluate, sameShape, type Evaluation, type SourceState } from './evaluate.js';
+import { evaluate, type Evaluation, type SourceState } from './evaluate.js';
 import type { Interpreter } from './interpreter.js';
 import type { ModelRef } from './modelRef.js';
-import { splitBatch } from './splitBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
 import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage, WorkerMemory } from './worker.js';
 
@@ -57,30 +59,24 @@ export interface NoiseStats {
 
 export type { WorkerMemory };
 
-/** The independent pieces of a source: leaves (evaluated anywhere) joined by mixes (combined on the main thread). */
-type Plan = { readonly kind: 'leaf'; readonly node: ResolvedSource; readonly batch: Batch } | { readonly kind: 'mix'; readonly lambda: number; readonly a: Plan; readonly b: Plan };
+/** The independent pieces of a source: leaves (evaluated anywhere) joined by their nodes' `join` (on the main thread). */
+type Plan = { readonly kind: 'leaf'; readonly node: ResolvedSource; readonly batch: Batch } | { readonly kind: 'join'; readonly join: Branches['join']; readonly parts: readonly Plan[] };
 
-/** plan(node, batch): split a source at its mixes, as `evaluate` would walk it (same batch halves, same shortcut). */
+/** plan(node, batch): split a source at the nodes whose definition gives independent branches (mix), as `evaluate` walks it. */
 function plan(node: ResolvedSource, batch: Batch, made: tf.Tensor[]): Plan {
-  if (node.kind !== 'mix') return { kind: 'leaf', node, batch };
-  if (node.batch === 'same' && isStateless(node) && sameShape(node.a, node.b)) return plan(node.a, batch, made);
-  let [ba, bb] = [batch, batch];
-  if (node.batch === 'split') {
-    [ba, bb] = splitBatch(batch);
-    made.push(...Object.values(ba), ...Object.values(bb));
-  }
-  return { kind: 'mix', lambda: node.lambda, a: plan(node.a, ba, made), b: plan(node.b, bb, made) };
+  const b = sourceDef(node, 'parallel.step').branches?.(node, batch);
+  if (b === undefined) return { kind: 'leaf', node, batch };
+  made.push(...b.made);
+  return { kind: 'join', join: b.join, parts: b.parts.map((q) => plan(q.node, q.batch, made)) };
 }
 
 type Leaf = Extract<Plan, { kind: 'leaf' }>;
 
-const leaves = (p: Plan): Leaf[] => (p.kind === 'leaf' ? [p] : [...leaves(p.a), ...leaves(p.b)]);
+const leaves = (p: Plan): Leaf[] => (p.kind === 'leaf' ? [p] : p.parts.flatMap(leaves));
 
 /** cost(leaf): [examples × forward+backward passes, draws noise] — compared in that order. */
-const cost = ({ node, batch }: Leaf): readonly [number, number] => {
-  const adversarial = node.kind === 'perturbed' && node.perturbation.kind === 'adversarial';
-  return [(Object.values(batch)[0]?.shape[0] ?? 0) * (adversarial ? 2 : 1), node.kind === 'perturbed' && !adversarial ? 1 : 0];
-};
+const cost = ({ node, batch }: Leaf): readonly [number, number] =>
+  [(Object.values(batch)[0]?.shape[0] ?? 0) * sourceCost(node).gradients, drawsNoise(node) ? 1 : 0];
 
 /**
  * localFirst(parts): the leaves, the costliest first — it runs on this thread, the others in workers. This thread
@@ -98,7 +94,7 @@ function localFirst(parts: readonly Leaf[]): Leaf[] {
 
 /** find(node, path): the node at `path` in a resolved source, if there is one. */
 const find = (node: ResolvedSource, path: string): ResolvedSource | undefined =>
-  node.path === path ? node : node.kind === 'mix' ? (find(node.a, path) ?? find(node.b, path)) : undefined;
+  node.path === path ? node : resolvedChildren(node).reduce<ResolvedSource | undefined>((hit, c) => hit ?? find(c, path), undefined);
 
 /**
  * upcoming(opt, params, state, path): the normals the node at `path` will draw at the next step (state.count + 1), if
@@ -107,7 +103,7 @@ const find = (node: ResolvedSource, path: string): ResolvedSource | undefined =>
 function upcoming(opt: Optimizer, params: Tree, state: OptimizerState, path: string): NormalDraw[] {
   try {
     const node = find(resolve(opt.source, state.count + 1, params), path);
-    return node?.kind === 'perturbed' ? noiseDraws(node.perturbation, foldKey(state.key, state.count + 1), params) : [];
+    return node === undefined ? [] : sourceDraws(node, foldKey(state.key, state.count + 1), params);
   } catch {
     return [];
   }
@@ -115,8 +111,9 @@ function upcoming(opt: Optimizer, params: Tree, state: OptimizerState, path: str
 
 const drawKey = (d: NormalDraw): string => `${d.seed}:${d.shape.join('x')}`;
 
+/** stateFor(state, path): the source state a node at `path` may read: its own, its descendants' and its ancestors' (SAMPa's branches read their parent's). */
 const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
-  Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`)).map(([p, t]) => [p, treeToWire(t)]));
+  Object.fromEntries(Object.entries(state).filter(([p]) => p === path || p.startsWith(`${path}.`) || path.startsWith(`${p}.`)).map(([p, t]) => [p, treeToWire(t)]));
 
 type OkReply = (EvalReply & { ok: true }) | MemoryReply;
 
@@ -276,7 +273,8 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
       const ahead = upcoming(opt, params, state, first.node.path);
       const workers = await Promise.all(parts.slice(1).map((_, j) => (j < count ? start(j) : undefined)));
       const remote = parts.slice(1).map((leaf, j) => {
-        const req = { node: leaf.node, params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path), ...(j === 0 && ahead.length > 0 ? { prefetch: ahead } : {}) };
+        const modules = [...modulesOf(leaf.node)];
+        const req = { node: leaf.node, ...(modules.length > 0 ? { modules } : {}), params: treeToWire(params), batch: treeToWire(leaf.batch), stepKey: words, state: stateFor(state.source, leaf.node.path), ...(j === 0 && ahead.length > 0 ? { prefetch: ahead } : {}) };
         const slot = workers[j % count] as Slot;
         return [slot, post<EvalReply & { ok: true }>(slot, req, transferList(req.params, req.batch, ...Object.values(req.state)))] as const;
       });
@@ -298,7 +296,7 @@ export function parallel(options: ParallelOptions): ParallelInterpreter {
           const r = replies[j] as EvalReply & { ok: true };
           evals.set(leaf, { grads: treeFromWire(r.grads), loss: tf.scalar(r.loss), at: r.at, gradEvals: r.gradEvals, state: Object.fromEntries(Object.entries(r.state).map(([path, t]) => [path, treeFromWire(t)])) });
         });
-        const fold = (q: Plan): Evaluation => (q.kind === 'leaf' ? (evals.get(q) as Evaluation) : combine(q.lambda, fold(q.a), fold(q.b)));
+        const fold = (q: Plan): Evaluation => (q.kind === 'leaf' ? (evals.get(q) as Evaluation) : q.join(q.parts.map(fold)));
         return finish('parallel.step', opt, params, state, fold(p));
       });
       disposeReplaced(local, result);

@@ -20,6 +20,8 @@ export interface EvalRequest {
   readonly batch: WireTree;
   readonly stepKey: readonly [number, number];
   readonly state: Readonly<Record<string, WireTree>>;
+  /** Modules that define the node's kinds outside optimix (definePerturbation, defineSource), imported before evaluating. */
+  readonly modules?: readonly string[];
   /** Normals to draw after replying, for the main thread's next step (its noise, drawn while this worker would idle). */
   readonly prefetch?: readonly NormalDraw[];
 }
@@ -126,10 +128,33 @@ function drawAhead(wanted: readonly NormalDraw[]): void {
   }
 }
 
+// The defining modules imported (a kind registers itself when its module is imported), and the imports under way.
+const loaded = new Set<string>();
+const loading = new Map<string, Promise<void>>();
+const toImport = (req: EvalRequest | MemoryRequest): string[] => ('modules' in req && req.modules !== undefined ? req.modules.filter((m) => !loaded.has(m)) : []);
+const load = (m: string): Promise<void> => {
+  const p = loading.get(m) ?? import(m).then(() => void loaded.add(m));
+  loading.set(m, p);
+  return p;
+};
+
 /** serve(loss, req): answer it, then poll for the next request for up to `spin` ms (a loop, not recursion), then sleep. */
 function serve(loss: LossFn, first: EvalRequest | MemoryRequest): void {
   let req: EvalRequest | MemoryRequest | undefined = first;
   while (req !== undefined) {
+    const missing = toImport(req);
+    if (missing.length > 0) {
+      // Import the node's defining modules first; an import that fails is reported as this request's error.
+      const waiting: EvalRequest | MemoryRequest = req;
+      void Promise.all(missing.map(load)).then(
+        () => serve(loss, waiting),
+        (e: unknown) => {
+          for (const m of missing) loading.delete(m);
+          port.postMessage({ id: waiting.id, ok: false, error: `could not import ${missing.join(', ')}: ${e instanceof Error ? e.message : String(e)}`, name: 'ImportError' } satisfies EvalReply);
+        },
+      );
+      return;
+    }
     answer(loss, req);
     req = undefined;
     const until = performance.now() + spin;

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Key } from '../random.js';
 import type { Hyper } from '../schedule.js';
 import { alias } from '../source/alias.js';
-import type { AdaptiveFilterNoise } from '../source/types.js';
+import { definePerturbation } from '../source/define.js';
+import type { ResolvedPerturbation } from '../source/node.js';
+import type { AdaptiveFilterNoise, LeafMask } from '../source/types.js';
 import { reductionAxes, type Tree } from '../tree.js';
 import { all, hyper, orThrow, rules } from '../validate.js';
 import { checkAxis, checkDraw, filterStd, standardNormal, type FilterOptions } from './filterNoise.js';
@@ -63,3 +65,33 @@ export function accumulateSquares(F: Tree, grads: Tree, beta: number, names: rea
   for (const name of names) out[name] = tf.tidy(() => tf.add(tf.mul(F[name] as tf.Tensor, beta), tf.square(grads[name] as tf.Tensor)));
   return out;
 }
+
+/** AdaptiveFilterNoise at one step. */
+export interface ResolvedAdaptiveFilterNoise extends ResolvedPerturbation {
+  readonly kind: 'adaptiveFilterNoise';
+  readonly sigma: number;
+  readonly eta: number;
+  readonly beta: number;
+  readonly axis: number;
+  readonly names: readonly string[];
+  readonly draw: number;
+}
+
+definePerturbation<AdaptiveFilterNoise, ResolvedAdaptiveFilterNoise>({
+  kind: 'adaptiveFilterNoise',
+  stateful: true,
+  make: (f) =>
+    adaptiveFilterNoise({ sigma: f['sigma'] as Hyper, eta: f['eta'] as Hyper, beta: f['beta'] as Hyper, axis: f['axis'] as number, draw: (f['draw'] as number | undefined) ?? 0, ...(f['mask'] === undefined ? {} : { mask: f['mask'] as LeafMask }) }),
+  resolve: (p, r) => ({
+    sigma: r.hyper('adaptiveFilterNoise', 'σ (sigma)', p.sigma, rules.nonNegative),
+    eta: r.hyper('adaptiveFilterNoise', 'η (eta)', p.eta, rules.nonNegative),
+    beta: r.hyper('adaptiveFilterNoise', 'β (beta)', p.beta, rules.unitOpen),
+    axis: p.axis,
+    names: r.names(p.mask),
+    draw: p.draw,
+  }),
+  describe: (p, d) => `${d.eps}_i ~ N(0,(${d.hyper(p.sigma, 'σ')}·‖w_i‖)²/(1 + ${d.hyper(p.eta, 'η')}·Σ_j F_ij)), F ← ${d.hyper(p.beta, 'β')}·F + ∇L(${d.point})²`,
+  sample: (p, s) => sampleAdaptiveFilterNoise(s.params, s.state as Tree, p, s.key, s.normals),
+  update: (p, F, grads) => accumulateSquares(F, grads, p.beta, p.names),
+  draws: (p) => p.names,
+});

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyper } from '../schedule.js';
+import { definePerturbation } from '../source/define.js';
+import type { ResolvedPerturbation } from '../source/node.js';
 import type { Adversarial, LeafMask } from '../source/types.js';
 import { globalNorm, type Tree } from '../tree.js';
 import { all, bool, hyper, num, orThrow, rules } from '../validate.js';
@@ -56,3 +58,36 @@ export function sampleAdversarial(
     return eps;
   });
 }
+
+/** Adversarial at one step. */
+export interface ResolvedAdversarial extends ResolvedPerturbation {
+  readonly kind: 'adversarial';
+  readonly rho: number;
+  readonly adaptive: boolean;
+  readonly eta: number;
+  readonly names: readonly string[];
+  readonly adaptiveNames: readonly string[];
+}
+
+definePerturbation<Adversarial, ResolvedAdversarial>({
+  kind: 'adversarial',
+  make: (f) =>
+    adversarial(f['rho'] as Hyper, {
+      adaptive: f['adaptive'] as boolean,
+      eta: f['eta'] as number,
+      ...(f['adaptiveMask'] === undefined ? {} : { adaptiveMask: f['adaptiveMask'] as LeafMask }),
+      ...(f['mask'] === undefined ? {} : { mask: f['mask'] as LeafMask }),
+    }),
+  resolve: (p, r) => {
+    const names = r.names(p.mask);
+    const adaptiveNames = p.adaptive ? r.names(p.adaptiveMask ?? ((_n: string, x: { rank: number }) => x.rank >= 2)).filter((n) => names.includes(n)) : [];
+    return { rho: r.hyper('adversarial', 'ρ (rho)', p.rho, rules.nonNegative), adaptive: p.adaptive, eta: p.eta, names, adaptiveNames };
+  },
+  describe: (p, d) => {
+    const r = d.hyper(p.rho, 'ρ');
+    const g = `∇L(${d.from})`;
+    return p.adaptive ? `${d.eps} = ${r}·T²${g}/‖T${g}‖, T = |w| + ${d.num(p.eta)}` : `${d.eps} = ${r}·${g}/‖${g}‖`;
+  },
+  sample: (p, s) => sampleAdversarial(s.params, s.gradient(), p),
+  cost: () => ({ gradients: 1, depth: 1, clean: true }),
+});

@@ -1,6 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Key } from '../random.js';
 import type { Hyper } from '../schedule.js';
+import { definePerturbation } from '../source/define.js';
+import type { ResolvedPerturbation } from '../source/node.js';
 import type { FilterNoise, LeafMask } from '../source/types.js';
 import { filterNorms, type Tree } from '../tree.js';
 import { hyper, orThrow, rules } from '../validate.js';
@@ -58,4 +60,22 @@ export function sampleFilterNoise(params: Tree, sigma: number, axis: number, nam
     eps[name] = tf.tidy(() => tf.mul(standardNormal(w, k, name, normals), filterStd(w, sigma, axis)));
   }
   return eps;
+}
+
+definePerturbation<FilterNoise, ResolvedFilterNoise>({
+  kind: 'filterNoise',
+  make: (f) => filterNoise(f['sigma'] as Hyper, { axis: f['axis'] as number, draw: (f['draw'] as number | undefined) ?? 0, ...(f['mask'] === undefined ? {} : { mask: f['mask'] as LeafMask }) }),
+  resolve: (p, r) => ({ sigma: r.hyper('filterNoise', 'σ (sigma)', p.sigma, rules.nonNegative), axis: p.axis, names: r.names(p.mask), draw: p.draw }),
+  describe: (p, d) => `${d.eps}_i ~ N(0,(${d.hyper(p.sigma, 'σ')}·‖w_i‖)²)`,
+  sample: (p, s) => sampleFilterNoise(s.params, p.sigma, p.axis, p.names, s.key, s.normals),
+  draws: (p) => p.names,
+});
+
+/** FilterNoise at one step. */
+export interface ResolvedFilterNoise extends ResolvedPerturbation {
+  readonly kind: 'filterNoise';
+  readonly sigma: number;
+  readonly axis: number;
+  readonly names: readonly string[];
+  readonly draw: number;
 }

@@ -1,15 +1,19 @@
-import { valueAt, type Hyper } from '../schedule.js';
-import { checkValue, rules, type Rule } from '../validate.js';
-import type { ResolvedPerturbation, ResolvedSource } from './resolved.js';
-import type { GradientSource, LeafMask, Perturbation } from './types.js';
+import { HyperparameterError } from '../errors.js';
+import { isSchedule, valueAt, type Hyper } from '../schedule.js';
+import { checkValue, type Rule } from '../validate.js';
+import type { ResolvedPerturbation, ResolvedSource, Resolver, SourceNode } from './node.js';
+import type { LeafMask } from './types.js';
+import { perturbationDef, sourceDef } from './walk.js';
 
-/** Node paths: the root is `g`; a mix's branches are `<path>.a` and `<path>.b`. Keys and source state are keyed by path. */
+export { statefulPaths, isStateless } from './walk.js';
+
+/** Node paths: the root is `g`; a child in field f of the node at p is at `p.f` (mix: `<path>.a`, `<path>.b`). Source state is keyed by path. */
 export const ROOT_PATH = 'g';
 
-const at = (where: string, name: string, h: Hyper, rule: Rule, step: number): number => checkValue(where, name, valueAt(h, step), rule, step);
+type Shapes = Resolver['params'];
 
 /** selectNames(mask, params): the leaf names a mask selects (all when no mask), in the params' order. */
-export function selectNames(mask: LeafMask | undefined, params: Readonly<Record<string, { readonly shape: readonly number[]; readonly rank: number }>>): string[] {
+export function selectNames(mask: LeafMask | undefined, params: Shapes): string[] {
   const names = Object.keys(params);
   if (mask === undefined) return names;
   if (typeof mask === 'function') return names.filter((n) => mask(n, params[n] as { shape: number[]; rank: number }));
@@ -18,70 +22,58 @@ export function selectNames(mask: LeafMask | undefined, params: Readonly<Record<
   return names.filter((n) => mask.includes(n));
 }
 
-function resolvePerturbation(p: Perturbation, step: number, params: Parameters<typeof selectNames>[1]): ResolvedPerturbation {
-  switch (p.kind) {
-    case 'filterNoise':
-      return { kind: 'filterNoise', sigma: at('filterNoise', 'σ (sigma)', p.sigma, rules.nonNegative, step), axis: p.axis, names: selectNames(p.mask, params), draw: p.draw };
-    case 'adaptiveFilterNoise':
-      return {
-        kind: 'adaptiveFilterNoise',
-        sigma: at('adaptiveFilterNoise', 'σ (sigma)', p.sigma, rules.nonNegative, step),
-        eta: at('adaptiveFilterNoise', 'η (eta)', p.eta, rules.nonNegative, step),
-        beta: at('adaptiveFilterNoise', 'β (beta)', p.beta, rules.unitOpen, step),
-        axis: p.axis,
-        names: selectNames(p.mask, params),
-        draw: p.draw,
-      };
-    case 'adversarial': {
-      const names = selectNames(p.mask, params);
-      const adaptiveNames = p.adaptive ? selectNames(p.adaptiveMask ?? ((_n, x) => x.rank >= 2), params).filter((n) => names.includes(n)) : [];
-      return { kind: 'adversarial', rho: at('adversarial', 'ρ (rho)', p.rho, rules.nonNegative, step), adaptive: p.adaptive, eta: p.eta, names, adaptiveNames };
+const resolver = (node: SourceNode, step: number, params: Shapes, path: string): Resolver => {
+  const rec = node as unknown as Record<string, unknown>;
+  return {
+    step,
+    path,
+    params,
+    hyper: (where: string, name: string, h: Hyper, rule: Rule) => checkValue(where, name, valueAt(h, step), rule, step),
+    names: (mask: unknown) => selectNames(mask as LeafMask | undefined, params),
+    source: (field: string) => resolve(rec[field] as SourceNode, step, params, `${path}.${field}`),
+    perturbation: (field: string) => resolvePerturbation(rec[field] as SourceNode, step, params),
+  };
+};
+
+/**
+ * defaultFields(node, def, r): the generic instantiation — child sources and perturbations resolved, schedules at the step,
+ * `mask` as the leaf `names`; when a schedule was evaluated, the values are checked again through the kind's `make`.
+ */
+function defaultFields(node: SourceNode, def: { readonly sources?: readonly string[]; readonly perturbations?: readonly string[]; readonly make: (f: Record<string, unknown>) => unknown }, r: Resolver, withNames: boolean): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  let scheduled = false;
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'kind' || k === 'mask') continue;
+    if (def.sources?.includes(k) === true) out[k] = r.source(k);
+    else if (def.perturbations?.includes(k) === true) out[k] = r.perturbation(k);
+    else if (isSchedule(v)) {
+      out[k] = valueAt(v, r.step);
+      scheduled = true;
+    } else out[k] = v;
+  }
+  if (scheduled) {
+    const plain = Object.fromEntries(Object.entries(out).filter(([k]) => !(def.sources?.includes(k) === true || def.perturbations?.includes(k) === true)));
+    try {
+      def.make({ ...node, ...plain });
+    } catch (e) {
+      if (e instanceof HyperparameterError) throw new HyperparameterError(e.where, e.problems.map((p) => `${p}, from its schedule at step ${r.step}`));
+      throw e;
     }
   }
+  if (withNames) out['names'] = r.names((node as { mask?: unknown }).mask);
+  return out;
+}
+
+/** resolvePerturbation(p, step, params): the perturbation instantiated for one step (plain JSON, no path). */
+export function resolvePerturbation(p: SourceNode, step: number, params: Shapes): ResolvedPerturbation {
+  const def = perturbationDef(p, 'perturbedGrad');
+  const r = resolver(p, step, params, '');
+  return { kind: p.kind, ...(def.resolve ? def.resolve(p, r) : defaultFields(p, def, r, true)) };
 }
 
 /** resolve(source, step, params): the source instantiated for one step — numbers for schedules, names for masks, a path on every node. */
-export function resolve(source: GradientSource, step: number, params: Parameters<typeof selectNames>[1], path = ROOT_PATH): ResolvedSource {
-  switch (source.kind) {
-    case 'clean':
-      return { kind: 'clean', path };
-    case 'perturbed':
-      return { kind: 'perturbed', path, perturbation: resolvePerturbation(source.perturbation, step, params) };
-    case 'mix':
-      return {
-        kind: 'mix',
-        path,
-        a: resolve(source.a, step, params, `${path}.a`),
-        b: resolve(source.b, step, params, `${path}.b`),
-        lambda: at('mix', 'λ (lambda)', source.lambda, rules.unit, step),
-        batch: source.batch,
-      };
-  }
-}
-
-/** statefulPaths(source): the paths of nodes that keep state across steps (ARWP's F), with their kinds. */
-export function statefulPaths(source: GradientSource, path = ROOT_PATH): string[] {
-  switch (source.kind) {
-    case 'clean':
-      return [];
-    case 'perturbed':
-      return source.perturbation.kind === 'adaptiveFilterNoise' ? [path] : [];
-    case 'mix':
-      return [...statefulPaths(source.a, `${path}.a`), ...statefulPaths(source.b, `${path}.b`)];
-  }
-}
-
-/**
- * isStateless(source): whether the source keeps no state across steps. Noise is a pure function of the key and the
- * perturbation, so two equal stateless branches on the same batch give equal gradients (evaluated once).
- */
-export function isStateless(source: GradientSource | ResolvedSource): boolean {
-  switch (source.kind) {
-    case 'clean':
-      return true;
-    case 'perturbed':
-      return source.perturbation.kind !== 'adaptiveFilterNoise';
-    case 'mix':
-      return isStateless(source.a) && isStateless(source.b);
-  }
+export function resolve(source: SourceNode, step: number, params: Shapes, path = ROOT_PATH): ResolvedSource {
+  const def = sourceDef(source, 'resolve');
+  const r = resolver(source, step, params, path);
+  return { kind: source.kind, path, ...(def.resolve ? def.resolve(source, r) : defaultFields(source, def, r, false)) };
 }

@@ -1,9 +1,9 @@
-import { scheduleFromSpec, type Hyper, type ScheduleSpec } from '../schedule.js';
-import { cleanGrad, mix, perturbedGrad } from './constructors.js';
-import { adaptiveFilterNoise } from '../perturbation/adaptiveFilterNoise.js';
-import { adversarial } from '../perturbation/adversarial.js';
-import { filterNoise } from '../perturbation/filterNoise.js';
-import type { GradientSource, LeafMask, Perturbation } from './types.js';
+import { UnknownKindError } from '../registry.js';
+import { scheduleFromSpec, type ScheduleSpec } from '../schedule.js';
+import type { SourceNode } from './node.js';
+import { isNode, isSource, perturbations, sources } from './registries.js';
+import type { GradientSource } from './types.js';
+import { nodeDef } from './walk.js';
 
 /** A JSON form of a hyperparameter: a number, or a schedule made by optimix's schedule constructors. */
 export type HyperJSON =
@@ -13,84 +13,82 @@ export type HyperJSON =
       readonly schedule: ScheduleSpec;
     };
 
-const hyperJSON = (h: Hyper, where: string): HyperJSON => {
-  if (typeof h === 'number') return h;
-  if (h.spec === undefined) throw new TypeError(`toJSON: ${where} is a custom function schedule; only schedules made by optimix (cosineDecay, cosineIncrease, …) can be serialized`);
-  return { schedule: h.spec };
-};
-const hyperFrom = (h: HyperJSON): Hyper => (typeof h === 'number' ? h : scheduleFromSpec(h.schedule));
-const maskJSON = (m: LeafMask | undefined, where: string): readonly string[] | undefined => {
-  if (m === undefined || Array.isArray(m)) return m as readonly string[] | undefined;
-  throw new TypeError(`toJSON: ${where} is a predicate; give the mask as a list of names to serialize it`);
-};
+const isMaskField = (field: string): boolean => field === 'mask' || field.endsWith('Mask');
 
-/** toJSON(source): a JSON-safe form of a gradient source (schedules by spec, masks as name lists); throws on custom functions. */
+function valueJSON(v: unknown, where: string, field: string): unknown {
+  if (typeof v === 'function') {
+    const spec = (v as { spec?: ScheduleSpec }).spec;
+    if (spec !== undefined) return { schedule: spec };
+    if (isMaskField(field)) throw new TypeError(`toJSON: ${where} is a predicate; give the mask as a list of names to serialize it`);
+    throw new TypeError(`toJSON: ${where} is a custom function schedule; only schedules made by optimix (cosineDecay, cosineIncrease, …) can be serialized`);
+  }
+  if (Array.isArray(v)) return v.map((x, i) => valueJSON(x, `${where}[${i}]`, field));
+  if (isNode(v)) return nodeJSON(v);
+  if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valueJSON(x, `${where}.${k}`, k)]));
+  return v;
+}
+
+function nodeJSON(node: SourceNode): unknown {
+  const { def } = nodeDef(node, 'toJSON');
+  const out: Record<string, unknown> = { kind: node.kind };
+  for (const [k, v] of Object.entries(node)) if (k !== 'kind' && v !== undefined) out[k] = valueJSON(v, `${node.kind}.${k}`, k);
+  if (def.module !== undefined) out['module'] = def.module;
+  return out;
+}
+
+/** toJSON(source): a JSON-safe form of a gradient source (schedules by spec, masks as name lists, `module` for kinds defined outside optimix); throws on custom functions. */
 export function toJSON(source: GradientSource): unknown {
-  const p = (x: Perturbation): unknown => {
-    const mask = maskJSON(x.mask, `${x.kind}.mask`);
-    switch (x.kind) {
-      case 'filterNoise':
-        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), axis: x.axis, draw: x.draw, mask };
-      case 'adaptiveFilterNoise':
-        return { kind: x.kind, sigma: hyperJSON(x.sigma, 'σ'), eta: hyperJSON(x.eta, 'η'), beta: hyperJSON(x.beta, 'β'), axis: x.axis, draw: x.draw, mask };
-      case 'adversarial':
-        return { kind: x.kind, rho: hyperJSON(x.rho, 'ρ'), adaptive: x.adaptive, eta: x.eta, adaptiveMask: maskJSON(x.adaptiveMask, 'adaptiveMask'), mask };
-    }
-  };
-  switch (source.kind) {
-    case 'clean':
-      return { kind: 'clean' };
-    case 'perturbed':
-      return { kind: 'perturbed', perturbation: p(source.perturbation) };
-    case 'mix':
-      return { kind: 'mix', a: toJSON(source.a), b: toJSON(source.b), lambda: hyperJSON(source.lambda, 'λ'), batch: source.batch };
-  }
+  return nodeJSON(source);
 }
 
-/** fromJSON(json): the gradient source `toJSON` wrote, rebuilt through the validating constructors. */
+function valueFrom(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(valueFrom);
+  if (isNode(v)) return nodeFrom(v);
+  if (typeof v === 'object' && v !== null) {
+    const keys = Object.keys(v);
+    if (keys.length === 1 && keys[0] === 'schedule') return scheduleFromSpec((v as { schedule: ScheduleSpec }).schedule);
+    return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valueFrom(x)]));
+  }
+  return v;
+}
+
+function nodeFrom(j: { readonly kind: string }): SourceNode {
+  const module = (j as { module?: unknown }).module;
+  const def = sources.find(j.kind) ?? perturbations.find(j.kind);
+  if (def === undefined) {
+    throw new UnknownKindError(
+      `fromJSON: unknown kind '${j.kind}'; ${typeof module === 'string' ? `import ${module} (it defines it) first` : 'import the module that defines it first'}. Known: ${[...sources.kinds(), ...perturbations.kinds()].join(', ')}`,
+    );
+  }
+  const fields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(j)) if (k !== 'kind' && k !== 'module' && v !== null && v !== undefined) fields[k] = valueFrom(v);
+  return def.make(fields) as SourceNode;
+}
+
+/** fromJSON(json): the gradient source `toJSON` wrote, rebuilt through the validating constructors of its kinds. */
 export function fromJSON(json: unknown): GradientSource {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- untyped JSON, checked by the constructors
-  const j = json as any;
-  const opt = <T>(k: string, v: T | undefined): Record<string, T> => (v === undefined || v === null ? {} : { [k]: v });
-  switch (j?.['kind'] as string | undefined) {
-    case 'clean':
-      return cleanGrad;
-    case 'mix':
-      return mix(fromJSON(j['a']), fromJSON(j['b']), hyperFrom(j['lambda']), { batch: j['batch'] });
-    case 'perturbed': {
-      // eslint-disable-next-line @typescript-eslint/no-explicit-any
-      const x = j['perturbation'] as any;
-      switch (x['kind'] as string) {
-        case 'filterNoise':
-          return perturbedGrad(filterNoise(hyperFrom(x['sigma']), { axis: x['axis'], draw: x['draw'] ?? 0, ...opt('mask', x['mask']) }));
-        case 'adaptiveFilterNoise':
-          return perturbedGrad(adaptiveFilterNoise({ sigma: hyperFrom(x['sigma']), eta: hyperFrom(x['eta']), beta: hyperFrom(x['beta']), axis: x['axis'], draw: x['draw'] ?? 0, ...opt('mask', x['mask']) }));
-        case 'adversarial':
-          return perturbedGrad(adversarial(hyperFrom(x['rho']), { adaptive: x['adaptive'], eta: x['eta'], ...opt('adaptiveMask', x['adaptiveMask']), ...opt('mask', x['mask']) }));
-      }
-    }
-  }
-  throw new TypeError(`fromJSON: not a serialized gradient source: ${JSON.stringify(json)}`);
+  if (!isNode(json)) throw new TypeError(`fromJSON: not a serialized gradient source: ${JSON.stringify(json)}`);
+  const node = nodeFrom(json);
+  if (!isSource(node)) throw new TypeError(`fromJSON: '${json.kind}' is a perturbation, not a gradient source; wrap it: perturbedGrad(…)`);
+  return node;
 }
 
-/** equals(a, b): whether two sources compute the same thing (same structure, hyperparameters, masks; functions by identity). */
-export function equals(a: GradientSource, b: GradientSource): boolean {
-  if (a === b) return true;
-  if (a.kind !== b.kind) return false;
-  const ra = a as unknown as Record<string, unknown>;
-  const rb = b as unknown as Record<string, unknown>;
-  const keys = new Set([...Object.keys(ra), ...Object.keys(rb)]);
-  for (const k of keys) {
-    const x = ra[k];
-    const y = rb[k];
-    if (x === y) continue;
-    if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null && 'kind' in x && 'kind' in y) {
-      if (!equals(x as GradientSource, y as GradientSource)) return false;
-    } else if (Array.isArray(x) && Array.isArray(y)) {
-      if (x.length !== y.length || x.some((v, i) => v !== y[i])) return false;
-    } else if (typeof x === 'function' && typeof y === 'function' && (x as { spec?: unknown }).spec !== undefined) {
-      if (JSON.stringify((x as { spec?: unknown }).spec) !== JSON.stringify((y as { spec?: unknown }).spec)) return false;
-    } else return false;
+function same(x: unknown, y: unknown): boolean {
+  if (x === y) return true;
+  if (typeof x === 'function' && typeof y === 'function') {
+    const [sx, sy] = [(x as { spec?: unknown }).spec, (y as { spec?: unknown }).spec];
+    return sx !== undefined && JSON.stringify(sx) === JSON.stringify(sy);
   }
-  return true;
+  if (Array.isArray(x) && Array.isArray(y)) return x.length === y.length && x.every((v, i) => same(v, y[i]));
+  if (typeof x === 'object' && x !== null && typeof y === 'object' && y !== null && !Array.isArray(x) && !Array.isArray(y)) {
+    const [rx, ry] = [x as Record<string, unknown>, y as Record<string, unknown>];
+    const keys = new Set([...Object.keys(rx), ...Object.keys(ry)]);
+    return [...keys].every((k) => same(rx[k], ry[k]));
+  }
+  return false;
+}
+
+/** equals(a, b): whether two sources compute the same thing (same kinds, structure, hyperparameters, masks; schedules by spec, other functions by identity). */
+export function equals(a: GradientSource, b: GradientSource): boolean {
+  return same(a, b);
 }

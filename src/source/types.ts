@@ -1,11 +1,12 @@
 import type { Hyper } from '../schedule.js';
 import type { NameMask } from '../transform/masked.js';
+import type { SourceNode } from './node.js';
 
 /** Which leaves a perturbation touches: a name predicate, or an explicit list of names. Default: every leaf. */
 export type LeafMask = NameMask | readonly string[];
 
 /** RWP's noise: per output filter i, ε_i ~ N(0, (σ·‖W_i‖)²) (Li et al. 2022). */
-export interface FilterNoise {
+export interface FilterNoise extends SourceNode {
   /** The tag. */
   readonly kind: 'filterNoise';
   /** σ, the noise scale relative to each filter's norm. */
@@ -19,7 +20,7 @@ export interface FilterNoise {
 }
 
 /** ARWP's noise: filter noise divided by √(1 + η·Σ_j F_ij), F ← β·F + g² of the perturbed gradient (Li et al. 2024). */
-export interface AdaptiveFilterNoise {
+export interface AdaptiveFilterNoise extends SourceNode {
   /** The tag. */
   readonly kind: 'adaptiveFilterNoise';
   /** σ, the base noise scale. */
@@ -37,7 +38,7 @@ export interface AdaptiveFilterNoise {
 }
 
 /** SAM's ascent step ε = ρ·g/(‖g‖ + 1e-12) (Foret et al. 2021); ASAM's ε = ρ·T²⊙g/(‖T⊙g‖ + 1e-12), T = |w| + η (Kwon et al. 2021). */
-export interface Adversarial {
+export interface Adversarial extends SourceNode {
   /** The tag. */
   readonly kind: 'adversarial';
   /** ρ, the radius of the ascent step. */
@@ -52,17 +53,20 @@ export interface Adversarial {
   readonly mask?: LeafMask;
 }
 
-/** How weights are displaced before a gradient is taken. */
-export type Perturbation = FilterNoise | AdaptiveFilterNoise | Adversarial;
+/** How weights are displaced before a gradient is taken: a node of a registered perturbation kind (built-in or `definePerturbation`). */
+export type Perturbation = SourceNode;
+
+/** The perturbations optimix ships. */
+export type BuiltinPerturbation = FilterNoise | AdaptiveFilterNoise | Adversarial;
 
 /** ∇L(w; B): the gradient at the current weights. */
-export interface CleanGrad {
+export interface CleanGrad extends SourceNode {
   /** The tag. */
   readonly kind: 'clean';
 }
 
 /** ∇L(w + ε; B), ε drawn by the perturbation. */
-export interface PerturbedGrad {
+export interface PerturbedGrad extends SourceNode {
   /** The tag. */
   readonly kind: 'perturbed';
   /** How the weights are displaced. */
@@ -73,7 +77,7 @@ export interface PerturbedGrad {
 export type BatchMode = 'same' | 'split';
 
 /** (1 − λ)·a + λ·b. The branches are independent: an interpreter may evaluate them at once. */
-export interface Mix {
+export interface Mix extends SourceNode {
   /** The tag. */
   readonly kind: 'mix';
   /** The first branch, weighted 1 − λ. */
@@ -86,5 +90,5 @@ export interface Mix {
   readonly batch: BatchMode;
 }
 
-/** Where a gradient comes from: data (a tagged union), printed by `describe`, run by an interpreter. */
-export type GradientSource = CleanGrad | PerturbedGrad | Mix;
+/** Where a gradient comes from: data (a node of a registered source kind, built-in or `defineSource`), printed by `describe`, run by an interpreter. */
+export type GradientSource = SourceNode;
