@@ -65,3 +65,8 @@ export { friendlyAdversarial, type FriendlyAdversarial } from './perturbation/fr
 export { lookSam, type LookSam, type LookSamOptions } from './source/methods/lookSam.js';
 export { momentumSam, type MomentumSamOptions } from './source/methods/momentumSam.js';
 export { fsam, type FsamOptions } from './source/methods/fsam.js';
+// Optimizers as data (issue #13): transforms record their kind and arguments; describe/toJSON/fromJSON/equals take optimizers.
+export { defineTransform, transforms, specOf, type TransformSpec, type TransformDefinition, type TransformFormatter, type DefineTransformOptions } from './transform/define.js';
+export { UnregisteredPartError, type TransformJSON } from './transform/json.js';
+export { describeTransform } from './transform/describe.js';
+export { describe, toJSON, fromJSON, equals, optimizerToJSON, optimizerFromJSON, type OptimizerJSON } from './optimizerData.js';

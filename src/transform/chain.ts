@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** chain(t₁, …, tₙ): apply t₁ then t₂ … then tₙ to the updates; state is the tuple of their states. A monoid with `identity` as unit. */
-export function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
+export const chain = defineTransform('chain', function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
   return {
     init: (params) => transforms.map((t) => t.init(params) as State),
     update: (updates, states, params) =>
@@ -19,4 +20,4 @@ export function chain(...transforms: readonly AnyTransformation[]): GradientTran
     // Only the first member sees the raw gradient: a NaN would reach the state of any member before applyIfFinite.
     handlesNonFinite: transforms[0]?.handlesNonFinite === true,
   };
-}
+}, { params: ['...transforms'], inline: true });

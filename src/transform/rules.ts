@@ -10,6 +10,7 @@ import { scaleByAdam } from './scaleByAdam.js';
 import { scaleByRms } from './scaleByRms.js';
 import { trace } from './trace.js';
 import type { AnyTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `sgd`. */
 export interface SgdOptions {
@@ -42,10 +43,10 @@ const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
  * sgd(lr, { momentum = 0, nesterov = false, weightDecay = 0 }) = chain(addDecayedWeights(wd), trace(momentum), scaleByLearningRate(lr)):
  * g ← g + wd·w; m ← μ·m + g; w ← w − lr·m (or − lr·(g + μ·m) with Nesterov) — torch.optim.SGD's coupled L2.
  */
-export function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransformation {
+export const sgd = defineTransform('sgd', function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransformation {
   orThrow(checkSgd(learningRate, options), 'sgd');
   return buildSgd(learningRate, options);
-}
+}, { params: ['learningRate', 'options'] });
 
 /** Options of `adam` and `adamw`. */
 export interface AdamRuleOptions {
@@ -67,17 +68,17 @@ const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
   });
 
 /** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
-export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
+export const adam = defineTransform('adam', function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options), 'adam');
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 /** adamw(lr, { weightDecay = 1e-4, mask, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
-export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
+export const adamw = defineTransform('adamw', function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options), 'adamw');
   const decay = addDecayedWeights(options.weightDecay ?? 1e-4, options.mask === undefined ? {} : { mask: options.mask });
   return chain(scaleByAdam(options), decay, scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 /** Options of `rmsprop`. */
 export interface RmspropOptions {
@@ -104,18 +105,18 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
   });
 
 /** rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false }) = chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012). */
-export function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
+export const rmsprop = defineTransform('rmsprop', function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
   orThrow(checkRmsprop(learningRate, options), 'rmsprop');
   const { momentum = 0, ...rms } = options;
   return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum })] : []), scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pipe(v, E.map(build));
 
 /** The named rules as Either-returning constructors: Left(every problem) instead of a thrown error, for callers that compose. */
 export const safe = {
   /** `sgd`, returning Left(problems) instead of throwing. */
-  sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
+  sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => sgd(lr, o)),
   /** `adam`, returning Left(problems) instead of throwing. */
   adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o), () => adam(lr, o)),
   /** `adamw`, returning Left(problems) instead of throwing. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByAdam`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8 (Kingma & Ba 2015). */
 export interface AdamOptions {
@@ -14,7 +15,7 @@ export interface AdamOptions {
 }
 
 /** scaleByAdam({ b1, b2, eps }): m ← b1·m + (1−b1)·u, v ← b2·v + (1−b2)·u², out = m̂/(√v̂ + eps), m̂ = m/(1−b1ᵗ), v̂ = v/(1−b2ᵗ) (Kingma & Ba 2015). */
-export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<{
+export const scaleByAdam = defineTransform('scaleByAdam', function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -35,4 +36,4 @@ export function scaleByAdam({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamOptions = 
       return [out, { count: t, mu: m, nu: v }];
     },
   );
-}
+}, { params: ['options'], formula: ([o], f) => { const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = (o ?? {}) as AdamOptions; return `m ← ${f.num(b1)}·m + ${f.num(1 - b1)}·g; v ← ${f.num(b2)}·v + ${f.num(1 - b2)}·g²; g ← m̂/(√v̂ + ${f.num(eps)}), m̂ = m/(1 − ${f.num(b1)}ᵗ), v̂ = v/(1 − ${f.num(b2)}ᵗ)`; } });

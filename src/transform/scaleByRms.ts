@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByRms`; defaults decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false. */
 export interface RmsOptions {
@@ -16,7 +17,7 @@ export interface RmsOptions {
 }
 
 /** scaleByRms({ decay, eps }): ν ← decay·ν + (1−decay)·u², out = u/(√ν + eps) (Tieleman & Hinton 2012); options centre ν and move eps. */
-export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{
+export const scaleByRms = defineTransform('scaleByRms', function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false }: RmsOptions = {}): GradientTransformation<{
   /** The running mean of u². */
   readonly nu: Tree;
   /** The running mean of u when centered, else null. */
@@ -35,4 +36,4 @@ export function scaleByRms({ decay = 0.9, eps = 1e-8, centered = false, epsilonI
       return [out, { nu: v, mu: m }];
     },
   );
-}
+}, { params: ['options'], formula: ([o], f) => { const { decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false } = (o ?? {}) as RmsOptions; const v = centered ? 'v − μ²' : 'v'; return `v ← ${f.num(decay)}·v + ${f.num(1 - decay)}·g²${centered ? `; μ ← ${f.num(decay)}·μ + ${f.num(1 - decay)}·g` : ''}; g ← g/${epsilonInSqrt ? `√(${v} + ${f.num(eps)})` : `(√(${v}) + ${f.num(eps)})`}`; } });
