@@ -70,3 +70,4 @@ export { defineTransform, transforms, specOf, type TransformSpec, type Transform
 export { UnregisteredPartError, type TransformJSON } from './transform/json.js';
 export { describeTransform } from './transform/describe.js';
 export { describe, toJSON, fromJSON, equals, optimizerToJSON, optimizerFromJSON, type OptimizerJSON } from './optimizerData.js';
+export { stateGet, stateSet, StatePathError } from './statePath.js';
