@@ -25,6 +25,7 @@ process.chdir(root);
 const RUNS = [
   { file: 'quickstart.ts' },
   { file: 'compose-custom-optimizer.ts' },
+  { file: 'rules-as-chains.ts' },
   { file: 'custom-source.ts' },
   { file: 'custom-perturbation.ts' },
   { file: 'schedules.ts' },

@@ -56,6 +56,10 @@ export interface AdamRuleOptions {
   readonly b2?: number;
   /** Added to √v̂ in the denominator; default 1e-8. */
   readonly eps?: number;
+  /** Added to v̂ inside the root, √(v̂ + epsRoot) (optax's eps_root); default 0. */
+  readonly epsRoot?: number;
+  /** Nesterov momentum (NAdam, Dozat 2016), as optax's `nesterov=True`; default false. */
+  readonly nesterov?: boolean;
 }
 
 const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
@@ -64,10 +68,12 @@ const checkAdam = (lr: Hyper, o: AdamRuleOptions & { weightDecay?: Hyper }) =>
     b1: num('b1', o.b1 ?? 0.9, rules.unitOpen),
     b2: num('b2', o.b2 ?? 0.999, rules.unitOpen),
     eps: num('eps', o.eps ?? 1e-8, rules.nonNegative),
+    epsRoot: num('epsRoot', o.epsRoot ?? 0, rules.nonNegative),
+    nesterov: bool('nesterov', o.nesterov ?? false),
     weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
   });
 
-/** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8 }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015). */
+/** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015; NAdam with nesterov, Dozat 2016). */
 export const adam = defineTransform('adam', function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options), 'adam');
   return chain(scaleByAdam(options), scaleByLearningRate(learningRate));
@@ -90,8 +96,14 @@ export interface RmspropOptions {
   readonly momentum?: number;
   /** Divide by the centred second moment √(ν − μ²) (Graves 2013); default false. */
   readonly centered?: boolean;
-  /** Put eps inside the root, √(ν + eps), as tf.train.rmsprop; default false. */
+  /** Put eps inside the root, √(ν + eps), as tf.train.rmsprop and optax's default; default false. */
   readonly epsilonInSqrt?: boolean;
+  /** Nesterov momentum; default false. */
+  readonly nesterov?: boolean;
+  /** Divide ν (and μ) by 1 − decayᵗ, as optax's `bias_correction`; default false. */
+  readonly biasCorrection?: boolean;
+  /** The starting value of ν, as optax's `initial_scale`; default 0. */
+  readonly initialScale?: number;
 }
 
 const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
@@ -102,13 +114,23 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
     momentum: num('momentum', o.momentum ?? 0, rules.unitOpen),
     centered: bool('centered', o.centered ?? false),
     epsilonInSqrt: bool('epsilonInSqrt', o.epsilonInSqrt ?? false),
+    nesterov: bool('nesterov', o.nesterov ?? false),
+    biasCorrection: bool('biasCorrection', o.biasCorrection ?? false),
+    initialScale: num('initialScale', o.initialScale ?? 0, rules.nonNegative),
   });
 
-/** rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false }) = chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012). */
+/**
+ * rmsprop(lr, { decay = 0.9, eps = 1e-8, momentum = 0, centered = false, epsilonInSqrt = false }) =
+ * chain(scaleByRms, trace(momentum), scaleByLearningRate(lr)) (Tieleman & Hinton 2012), as tf.train.rmsprop and torch.
+ * Two differences from optax.rmsprop: optax's default is eps inside the root (pass `epsilonInSqrt: true`), and optax
+ * applies momentum after the learning rate, chain(scale_by_rms, scale_by_learning_rate, trace): with a constant lr the
+ * two orders give the same updates, under a schedule they differ (optimix's momentum carries the unscaled steps, each
+ * scaled by the current lr; optax's carries steps scaled by the lr in force when each was taken).
+ */
 export const rmsprop = defineTransform('rmsprop', function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
   orThrow(checkRmsprop(learningRate, options), 'rmsprop');
-  const { momentum = 0, ...rms } = options;
-  return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum })] : []), scaleByLearningRate(learningRate));
+  const { momentum = 0, nesterov = false, ...rms } = options;
+  return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum, nesterov })] : []), scaleByLearningRate(learningRate));
 }, { params: ['learningRate', 'options'] });
 
 const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pipe(v, E.map(build));
