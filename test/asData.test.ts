@@ -3,8 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import * as transformModule from '../src/transform/index.js';
+import * as optimix from '../src/index.js';
 import {
-  adam, adamw, arwp, asam, chain, cleanGrad, clipByGlobalNorm, cosineDecay, describe, disposeTree, equals, fromJSON, fsam, gsam, injectHyperparams, key,
+  adam, adamw, disposeReplaced, arwp, asam, chain, cleanGrad, clipByGlobalNorm, cosineDecay, describe, disposeTree, equals, fromJSON, fsam, gsam, injectHyperparams, key,
   lookSam, mArwp, mRwp, momentumSam, mSharpnessSam, optimizer, ready, rmsprop, rsam, rwp, sam, sampa, sgd, specOf, step, toJSON, transforms,
   UnknownKindError, UnregisteredPartError, warmupCosine, type GradientSource, type Optimizer, type OptimizerState, type Tree, applyIfFinite, masked, trace,
   scale, type AnyTransformation,
@@ -85,6 +86,10 @@ const RULES: readonly (readonly [string, () => AnyTransformation])[] = [
   ['applyIfFinite(chain(trace, scale))', () => applyIfFinite(chain(trace({ decay: 0.9 }), scale(-0.05)))],
   ['injectHyperparams(sgd, …)', () => injectHyperparams(sgd, { learningRate: cosineDecay(0.05, 20), momentum: 0.9 })],
   ['user-defined', () => chain(scaledSign(0.5), sgd(0.01))],
+  // optax's named rules (issue #14)
+  ...(['adagrad', 'adadelta', 'adamax', 'nadam', 'amsgrad', 'adabelief', 'radam', 'yogi', 'lion', 'signSgd', 'signum', 'lamb', 'lars', 'adafactor', 'scheduleFreeSgd', 'scheduleFreeAdamw', 'muon', 'prodigy'] as const).map(
+    (n) => [n, () => (optimix[n] as (lr: number) => AnyTransformation)(0.01)] as const,
+  ),
 ];
 
 function run(opt: Optimizer, steps: number): Tree {
@@ -93,11 +98,11 @@ function run(opt: Optimizer, steps: number): Tree {
   let s: OptimizerState = opt.init(params, key(3));
   for (let i = 0; i < steps; i++) {
     const r = step(opt, loss, p, batch, s);
-    disposeTree([p, s]);
+    disposeReplaced([p, s], [r.params, r.state]);
     p = r.params;
     s = r.state;
   }
-  disposeTree([s, batch]);
+  disposeReplaced([s, batch], p);
   return p;
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import {
-  adam, cleanGrad, cosineDecay, disposeTree, injectHyperparams, key, optimizer, ready, sgd, stateGet, stateSet, StatePathError, step, type Optimizer, type OptimizerState, type Tree,
+  adam, cleanGrad, disposeReplaced, cosineDecay, disposeTree, injectHyperparams, key, optimizer, ready, sgd, stateGet, stateSet, StatePathError, step, type Optimizer, type OptimizerState, type Tree,
 } from '../src/index.js';
 import { regression } from './helpers/problems.js';
 
@@ -17,7 +17,7 @@ function after(opt: Optimizer, n: number): { params: Tree; state: OptimizerState
   let s = opt.init(params, key(0));
   for (let i = 0; i < n; i++) {
     const r = step(opt, loss, p, batch, s);
-    disposeTree([p, s]);
+    disposeReplaced([p, s], [r.params, r.state]);
     [p, s] = [r.params, r.state];
   }
   return { params: p, state: s, batch: batch as Record<string, tf.Tensor>, loss };
