@@ -8,8 +8,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  cleanGrad, cosineDecay, defineTransform, describe, deserialize, disposeTree, equals, fromJSON, injectHyperparams, key, map, optimizer, ready, rwp, serialize,
-  sgd, stateGet, stateless, toJSON, train, type Batch, type LossFn, type Optimizer, type Tree,
+  cleanGrad, cosineDecay, defineTransform, describe, deserialize, disposeTree, equals, fromJSON, injectHyperparams, optimizerFromJSON, key, map, optimizer, ready, rwp, serialize,
+  sgd, stateGet, stateless, toJSON, train, type Batch, type LossFn, type Tree,
 } from 'optimix';
 
 await ready();
@@ -24,7 +24,7 @@ const check = (ok: boolean, what: string): void => {
 const opt = optimizer(rwp(), sgd(cosineDecay(0.1, 1000), { momentum: 0.9, weightDecay: 1e-4 }));
 console.log(describe(opt));
 const saved = JSON.stringify(toJSON(opt)); // the source and the rule, every hyperparameter and the schedule
-const back = fromJSON(JSON.parse(saved)) as Optimizer;
+const back = optimizerFromJSON(JSON.parse(saved)); // or fromJSON, which also reads sources and transforms
 console.log(`round trip equal: ${equals(back, opt)}; sgd(0.1) equals sgd(0.2): ${equals(sgd(0.1), sgd(0.2))}`);
 // #endregion describe
 check(equals(back, opt), 'round trip');
