@@ -119,7 +119,10 @@ test('getWeights before any step gives iter = 0 as tf.train does; an unknown tf.
   assert.equal(w[0]?.tensor.dataSync()[0], 0);
   const stray = tf.zeros([2]);
   await assert.rejects(opt.setWeights([{ name: 'iter', tensor: tf.scalar(1, 'int32') }, { name: 'x/m', tensor: stray }]), (e: unknown) => e instanceof InteropError && /'x\/m' is not a weight of this rule/.test(e.message));
+  const decayed = adapter(optimizer(cleanGrad, sgd(0.1, { momentum: 0.9, weightDecay: 1e-4 })));
+  await assert.rejects(decayed.setWeights([{ name: 'iter', tensor: tf.scalar(1, 'int32') }, { name: 'x/momentum', tensor: stray }]), (e: unknown) => e instanceof InteropError && /the rule sgd is not one of tf\.train's rules/.test(e.message));
   stray.dispose();
+  decayed.dispose();
   opt.dispose();
 });
 

@@ -12,6 +12,7 @@ import { at as stateAt, putAt, tfSlots, withCounts } from './tfNames.js';
 import { optimizerFromJSON, optimizerToJSON } from '../optimizerData.js';
 import { optimizer as makeOptimizer } from '../optimizer.js';
 import { requireLearningRate } from '../transform/withLearningRate.js';
+import { specOf } from '../transform/define.js';
 import type { Hyper } from '../schedule.js';
 import { InteropError } from './errors.js';
 import { stateToWeights, weightsToState, type NamedTensor } from './stateWeights.js';
@@ -340,7 +341,7 @@ export class OptimixTfOptimizer extends tf.Optimizer {
   private setTfWeights(iter: number, weights: readonly NamedTensor[]): void {
     const slots = tfSlots(this.opt.transform);
     if (slots === undefined) {
-      throw new InteropError(`setWeights: these are tf.train's weights (${weights.map((w) => w.name).slice(0, 4).join(', ')}…), and the rule ${describe(this.opt.transform as never).split('\n')[0]} is not one of tf.train's (sgd, momentum, adam, rmsprop)`);
+      throw new InteropError(`setWeights: these are tf.train's weights (${weights.map((w) => w.name).slice(0, 4).join(', ')}…), and the rule ${specOf(this.opt.transform)?.kind ?? '(an unregistered transform)'} is not one of tf.train's rules (sgd, momentum, adam, rmsprop; without weight decay, rmsprop momentum or centring)`);
     }
     const bySlot = new Map(slots.map((s) => [s.suffix, [] as NamedTensor[]]));
     const problems: string[] = [];
