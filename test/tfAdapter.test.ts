@@ -211,3 +211,31 @@ test('getConfig/fromConfig round-trip a working optimizer (rule, hyperparameters
   back.dispose();
   x.dispose();
 });
+
+test('tfjs optimizer_test, in spirit: a stray variable stays; a varList subset; only the trainable bias moves; empty or all-frozen varList and a non-scalar loss throw; instanceof tf.Optimizer', () => {
+  const make = () => adapter(optimizer(cleanGrad, sgd(0.1)));
+  const stray = tf.variable(tf.scalar(-1));
+  const x = tf.variable(tf.scalar(4));
+  const bias = tf.variable(tf.scalar(1));
+  const f = () => tf.add(tf.square(x), bias) as tf.Scalar;
+  const all = make();
+  const cost = all.minimize(f, true);
+  // x ← 4 − 0.1·2·4 = 3.2, bias ← 1 − 0.1·1 = 0.9; the cost is L at the old values, 4² + 1.
+  close([x.dataSync()[0] as number, bias.dataSync()[0] as number, cost?.dataSync()[0] as number], [3.2, 0.9, 17], 'basic');
+  assert.equal(stray.dataSync()[0], -1, 'the stray variable stays');
+  cost?.dispose();
+  const subset = make();
+  subset.minimize(f, false, [x]);
+  close([x.dataSync()[0] as number, bias.dataSync()[0] as number], [3.2 - 0.1 * 2 * 3.2, 0.9], 'only x moves');
+  const frozenX = tf.variable(tf.scalar(4), false);
+  const g = () => tf.add(tf.square(frozenX), bias) as tf.Scalar;
+  const onlyBias = make();
+  onlyBias.minimize(g, false, [frozenX, bias]);
+  close([frozenX.dataSync()[0] as number, bias.dataSync()[0] as number], [4, 0.8], 'only the bias moves');
+  assert.throws(() => make().minimize(f, true, []));
+  assert.throws(() => make().minimize(g, true, [frozenX]));
+  assert.throws(() => make().minimize(() => tf.add(tf.mul(x, tf.ones([2])), 0) as unknown as tf.Scalar, false, [x]), /scalar/);
+  assert.ok(make() instanceof tf.Optimizer);
+  for (const o of [all, subset, onlyBias]) o.dispose();
+  tf.dispose([stray, x, bias, frozenX]);
+});
