@@ -42,7 +42,7 @@ export function registry<T extends Registered>(what: string): Registry<T> {
     get: (kind: string, where: string, module?: string): T => {
       const def = defs.get(kind);
       if (def !== undefined) return def;
-      const hint = module !== undefined ? `import ${module} (it defines it) first` : `import the module that defines it first`;
+      const hint = module !== undefined ? `import ${module} (it defines it) first` : `import the module that defines it first (in a worker thread: give the definition \`module: import.meta.url\`)`;
       throw new UnknownKindError(`${where}: unknown ${what} kind '${String(kind)}'; ${hint}. Known kinds: ${[...defs.keys()].join(', ')}`);
     },
     find: (kind: string): T | undefined => defs.get(kind),

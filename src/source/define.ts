@@ -19,7 +19,7 @@ const maker =
   };
 
 /**
- * defineSource({ kind, module: import.meta.url, validate?, describe, evaluate, cost?, init?, branches?, sources?, … }):
+ * defineSource({ kind, module: import.meta.url, validate?, describe, evaluate, cost?, stateful?, branches?, sources?, … }):
  * register a gradient-source kind; returns its constructor (fields → node). The node is then validated, printed by
  * `describe`, saved by `toJSON`/`fromJSON` (the JSON names `module` for kinds outside optimix), compared by `equals`,
  * costed by `cost`, and run by both interpreters (the parallel one's workers import `module`).
@@ -31,7 +31,7 @@ export function defineSource<S extends SourceNode, R extends ResolvedSource>(spe
 }
 
 /**
- * definePerturbation({ kind, module: import.meta.url, validate?, describe, sample, init?, update?, draws?, cost? }):
+ * definePerturbation({ kind, module: import.meta.url, validate?, describe, sample, stateful?, update?, draws?, cost? }):
  * register a perturbation kind (how weights are displaced); returns its constructor (fields → node), to pass to
  * `perturbedGrad`. Its noise comes from `s.normal(name)`, keyed by (key, step, perturbation, leaf) like the built-ins'.
  */
