@@ -162,6 +162,18 @@ test('Newton–Schulz maps a 2-D matrix near an orthogonal one, both orientation
   b.dispose();
 });
 
+test('every optax rule descends on convex quadratics (10 steps, its own small learning rate)', () => {
+  const cases: ReadonlyArray<readonly [string, (lr: number) => AnyTransformation, number]> = [
+    ...RULES.filter(([name]) => !name.startsWith('radam under') && !name.startsWith('lars') && !name.startsWith('adadelta') && !name.startsWith('prodigy')).map(([n, f]) => [n, f, 0.01] as const),
+    ['adadelta', (lr) => adadelta(lr), 1],
+    ['lars', (lr) => lars(lr), 1],
+    ['prodigy', (lr) => prodigy(lr), 1],
+  ];
+  for (const [name, f, learningRate] of cases) {
+    assert.doesNotThrow(() => laws.check(laws.descendsOnQuadratic(f, { steps: 10, learningRate }), runs(10)), `${name} descends`);
+  }
+});
+
 test('adam(lr, { nesterov: true }) is nadam(lr), bitwise', () => {
   laws.check(laws.equivalent(adam(0.01, { nesterov: true, b1: 0.8 }), nadam(0.01, { b1: 0.8 })), runs(20));
 });
@@ -247,5 +259,30 @@ test('every `Example:` line of docs/rules.md builds its rule, and the rule runs 
     const [u, s1] = rule.update(grads, s0, params);
     assert.ok(Object.values(u).every((x) => x.dataSync().every(Number.isFinite)), `${expr}: non-finite update`);
     disposeTree([params, grads, s0, u, s1]);
+  }
+});
+
+test('a checkpoint of the rules with unusual state (strings, scalar tensors, factored moments) resumes bit for bit', () => {
+  const loss = (p: Record<string, tf.Tensor>) => tf.tidy(() => tf.add(tf.sum(tf.square(p['k'] as tf.Tensor)), tf.sum(tf.square(p['b'] as tf.Tensor))) as tf.Scalar);
+  const rules: ReadonlyArray<readonly [string, AnyTransformation]> = [
+    ['scheduleFreeSgd', scheduleFreeSgd(0.1)],
+    ['prodigy', prodigy(1)],
+    ['muon', muon(0.02)],
+    ['adafactor', adafactor(0.01, { minDimSizeToFactor: 2 })],
+    ['yogi', yogi(0.01)],
+  ];
+  for (const [name, rule] of rules) {
+    const params = { k: tf.ones([3, 2]), b: tf.ones([2]) };
+    const opt = optimizer(cleanGrad, rule);
+    const s0 = opt.init(params);
+    const r = optimix.step(opt, loss, params, {}, s0);
+    const saved = optimix.serialize({ params: r.params, state: r.state, opt });
+    const back = optimix.deserialize(saved.manifest, saved.weights, { params: r.params, opt });
+    const resumed = optimix.step(opt, loss, back.params, {}, back.state);
+    const straight = optimix.step(opt, loss, r.params, {}, r.state);
+    for (const n of Object.keys(params)) {
+      assert.deepEqual(Array.from((resumed.params[n] as tf.Tensor).dataSync()), Array.from((straight.params[n] as tf.Tensor).dataSync()), `${name}: '${n}'`);
+    }
+    disposeTree([params, s0, r, back.params, back.state, resumed, straight]);
   }
 });

@@ -80,7 +80,7 @@ const prodigyRule = defineRule<ProdigyOptions>(
 
 /**
  * prodigy(lr = 1, { betas = [0.9, 0.999], beta3 = √b2, eps = 1e-8, estimLr0 = 1e-6, estimLrCoef = 1, weightDecay = 0 }):
- * Adam whose step size d·lr learns the distance to the solution, d ← max(d, Σ β₃-weighted d·dlr·⟨g, w₀ − w⟩ / ‖s‖₁)
+ * Adam whose step size d·lr learns the distance to the solution, d ← max(d, Σ β₃-weighted (d/d₀)·dlr·⟨g, w₀ − w⟩ / ‖s‖₁)
  * (Mishchenko & Defazio 2024, "Prodigy"; optax.contrib.prodigy).
  */
 export const prodigy = (learningRate: Hyper = 1, options: ProdigyOptions = {}): AnyTransformation => prodigyRule.make(learningRate, options);
