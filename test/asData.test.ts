@@ -8,8 +8,9 @@ import {
   adam, adamw, disposeReplaced, arwp, asam, chain, cleanGrad, clipByGlobalNorm, cosineDecay, describe, disposeTree, equals, fromJSON, fsam, gsam, injectHyperparams, key,
   lookSam, mArwp, mRwp, momentumSam, mSharpnessSam, optimizer, ready, rmsprop, rsam, rwp, sam, sampa, sgd, specOf, step, toJSON, transforms,
   UnknownKindError, UnregisteredPartError, warmupCosine, type GradientSource, type Optimizer, type OptimizerState, type Tree, applyIfFinite, masked, trace,
-  scale, type AnyTransformation,
+  scale, exceptBiasesAndNorms, type AnyTransformation,
 } from '../src/index.js';
+import fc from 'fast-check';
 import { bitsEqual, regression } from './helpers/problems.js';
 import { scaledSign } from './fixtures/userTransform.js';
 
@@ -79,6 +80,8 @@ const SOURCES: readonly (readonly [string, GradientSource])[] = [
 const RULES: readonly (readonly [string, () => AnyTransformation])[] = [
   ['sgd(cosine, momentum, wd)', () => sgd(cosineDecay(0.05, 20), { momentum: 0.9, weightDecay: 1e-4 })],
   ['sgd nesterov', () => sgd(0.05, { momentum: 0.9, nesterov: true })],
+  ['sgd, decay except biases', () => sgd(0.05, { momentum: 0.9, weightDecay: 1e-3, mask: exceptBiasesAndNorms })],
+  ['adamw, decay on named leaves', () => adamw(0.01, { weightDecay: 1e-3, mask: { kernel: true, bias: false } })],
   ['adam', () => adam(0.01)],
   ['adamw(warmupCosine)', () => adamw(warmupCosine(0.01, 5, 20), { weightDecay: 1e-3 })],
   ['rmsprop', () => rmsprop(0.01, { momentum: 0.5, centered: true })],
@@ -153,4 +156,23 @@ test('a round trip keeps tensors flat', () => {
   const opt = fromJSON(JSON.parse(JSON.stringify(toJSON(optimizer(rwp(), adam(0.1))))) as never) as Optimizer;
   assert.ok(equals(opt, optimizer(rwp(), adam(0.1))));
   assert.equal(tf.memory().numTensors, before);
+});
+
+test('property: for any hyperparameters, fromJSON(toJSON(rule)) equals the rule, and its JSON is stable (fast-check, seed 13)', () => {
+  const lr = fc.oneof(fc.double({ min: 0, max: 1, noNaN: true }), fc.tuple(fc.double({ min: 0.001, max: 1, noNaN: true }), fc.integer({ min: 1, max: 1000 })).map(([a, t]) => cosineDecay(a, t)));
+  const unit = fc.double({ min: 0, max: 0.999, noNaN: true });
+  const rule = fc.oneof(
+    fc.tuple(lr, unit, fc.boolean(), fc.double({ min: 0, max: 0.1, noNaN: true })).map(([l, m, n, wd]) => sgd(l, { momentum: m, nesterov: n, weightDecay: wd })),
+    fc.tuple(lr, unit, unit, fc.double({ min: 1e-12, max: 1e-3, noNaN: true })).map(([l, b1, b2, eps]) => adam(l, { b1, b2, eps })),
+    fc.tuple(lr, unit, fc.boolean()).map(([l, d, c]) => rmsprop(l, { decay: d, centered: c })),
+    fc.tuple(fc.double({ min: 0.1, max: 10, noNaN: true }), lr).map(([c, l]) => chain(clipByGlobalNorm(c), sgd(l))),
+  );
+  fc.assert(
+    fc.property(rule, (t) => {
+      const text = JSON.stringify(toJSON(t));
+      const back = fromJSON(JSON.parse(text) as never) as unknown as AnyTransformation;
+      return equals(back, t) && JSON.stringify(toJSON(back)) === text;
+    }),
+    { seed: 13, numRuns: 200 },
+  );
 });

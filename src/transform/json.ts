@@ -3,6 +3,11 @@ import { OptimixError } from '../errors.js';
 import { scheduleFromSpec, type ScheduleSpec } from '../schedule.js';
 import { constructorKind, paramName, specOf, transforms } from './define.js';
 import type { AnyTransformation } from './types.js';
+import { exceptBiasesAndNorms } from './addDecayedWeights.js';
+
+/** The library's named predicates (masks), saved by name: `{ function: 'exceptBiasesAndNorms' }`. */
+const NAMED: Readonly<Record<string, unknown>> = { exceptBiasesAndNorms };
+const nameOf = (f: unknown): string | undefined => Object.keys(NAMED).find((k) => NAMED[k] === f);
 
 /** A transform that cannot be saved: made without a registered constructor, or holding a custom function. */
 export class UnregisteredPartError extends OptimixError {}
@@ -32,10 +37,12 @@ function valueJSON(v: unknown, where: string): unknown {
   if (typeof v === 'function') {
     const kind = constructorKind(v);
     if (kind !== undefined) return { constructor: kind };
+    const named = nameOf(v);
+    if (named !== undefined) return { function: named };
     const spec = (v as { spec?: ScheduleSpec }).spec;
     if (spec !== undefined) return { schedule: spec };
     throw new UnregisteredPartError(
-      `toJSON: ${where} is a custom function; only schedules made by optimix, masks given as names or trees of booleans, and constructors made by defineTransform can be saved`,
+      `toJSON: ${where} is a custom function; only schedules made by optimix, masks given as names, trees of booleans or exceptBiasesAndNorms, and constructors made by defineTransform can be saved`,
     );
   }
   if (v instanceof tf.Tensor) throw new UnregisteredPartError(`toJSON: ${where} is a tensor; give it as numbers`);
@@ -70,6 +77,11 @@ function valueFrom(v: unknown): unknown {
     if (keys.length === 1 && keys[0] === 'schedule') return scheduleFromSpec(v['schedule'] as ScheduleSpec);
     if (keys.length === 1 && keys[0] === 'constructor' && typeof v['constructor'] === 'string') return transforms.get(v['constructor'], 'fromJSON').make;
     if (keys.length === 1 && keys[0] === 'number' && typeof v['number'] === 'string') return Number(v['number']);
+    if (keys.length === 1 && keys[0] === 'function' && typeof v['function'] === 'string') {
+      const f = NAMED[v['function']];
+      if (f === undefined) throw new TypeError(`fromJSON: unknown named function '${v['function']}'; known: ${Object.keys(NAMED).join(', ')}`);
+      return f;
+    }
     return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, valueFrom(x)]));
   }
   return v;
