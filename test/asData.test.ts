@@ -59,6 +59,16 @@ test('describe(RWP + sgd(cosine, { momentum, weightDecay })) prints the gradient
   );
   assert.equal(describe(adam(0.001)).split('\n')[2], '  g ← −0.001·g   [scaleByLearningRate]');
   assert.equal(describe(rwp()), '0.5·∇L(w) + 0.5·∇L(w+ε), ε_i ~ N(0,(0.01·‖w_i‖)²)', 'a source prints as before');
+  assert.equal(
+    describe(injectHyperparams(sgd, { learningRate: cosineDecay(0.1, 100), momentum: 0.9 })),
+    [
+      'injectHyperparams(sgd, { learningRate: cosineDecay(0.1→0, 100), momentum: 0.9 }):',
+      '  sgd(cosineDecay(0.1→0, 100), { momentum: 0.9 }) =',
+      '    m ← 0.9·m + g; g ← m   [trace]',
+      '    g ← −η_t·g   [scaleByLearningRate]',
+      'where η_t = cosineDecay(0.1→0, 100)',
+    ].join('\n'),
+  );
 });
 
 const SOURCES: readonly (readonly [string, GradientSource])[] = [

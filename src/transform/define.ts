@@ -29,6 +29,8 @@ export interface TransformDefinition extends Registered {
   readonly formula?: (args: readonly unknown[], f: TransformFormatter) => string;
   /** Whether `describe` prints only its member transforms (as `chain` does), not a header line. */
   readonly inline?: boolean;
+  /** expand(args): the transforms `describe` prints below the header when they are not among the arguments (injectHyperparams' rule). */
+  readonly expand?: (args: readonly unknown[]) => readonly AnyTransformation[];
 }
 
 /** Every transform kind, built-in (sgd, trace, chain, …) and user-defined, by name. */
@@ -44,6 +46,8 @@ export interface DefineTransformOptions {
   readonly formula?: TransformDefinition['formula'];
   /** See `TransformDefinition.inline`. */
   readonly inline?: boolean;
+  /** See `TransformDefinition.expand`. */
+  readonly expand?: TransformDefinition['expand'];
 }
 
 const isPlain = (x: unknown): x is Record<string, unknown> =>
@@ -114,6 +118,7 @@ export function defineTransform<F extends (...args: any[]) => AnyTransformation>
     params: options.params ?? paramNames(constructor),
     ...(options.formula !== undefined ? { formula: options.formula } : {}),
     ...(options.inline === true ? { inline: true } : {}),
+    ...(options.expand !== undefined ? { expand: options.expand } : {}),
   });
   return make as unknown as F;
 }

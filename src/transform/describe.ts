@@ -10,7 +10,7 @@ const isTransform = (x: unknown): x is AnyTransformation => typeof x === 'object
 /** The short printed form of an argument: numbers, schedules by label, options objects, transforms by kind. */
 function argText(v: unknown): string {
   if (typeof v === 'number') return num(v);
-  if (typeof v === 'function') return constructorKind(v) ?? labelOf(v as Hyper);
+  if (typeof v === 'function') return constructorKind(v) ?? ((v as { label?: string }).label !== undefined ? labelOf(v as Hyper) : v.name !== '' ? v.name : '(a function)');
   if (v instanceof tf.Tensor) return `tensor[${v.shape.join(', ')}]`;
   if (isTransform(v)) return specOf(v)?.kind ?? '{ init, update }';
   if (Array.isArray(v)) return `[${v.map(argText).join(', ')}]`;
@@ -48,7 +48,7 @@ export function describeTransform(t: AnyTransformation, defs: string[] = [], ind
   const args = trimArgs(spec.args);
   if (def?.formula !== undefined) return [`${indent}${def.formula(args, f)}   [${spec.kind}]`];
   const inner = bodyOf(t);
-  const members = inner !== undefined ? [inner] : transformsIn(args);
+  const members = inner !== undefined ? [inner] : [...transformsIn(args), ...(def?.expand?.(args) ?? [])];
   if (def?.inline === true) return members.flatMap((m) => describeTransform(m, defs, indent));
   const header = `${indent}${spec.kind}(${args.map(argText).join(', ')})${members.length > 0 ? (inner !== undefined ? ' =' : ':') : ''}`;
   return [header, ...members.flatMap((m) => describeTransform(m, defs, `${indent}  `))];

@@ -60,4 +60,13 @@ export const injectHyperparams: InjectHyperparams = defineTransform('injectHyper
     },
     ...(first.handlesNonFinite === true ? { handlesNonFinite: true } : {}),
   };
+}, {
+  params: ['factory', 'hyperparams'],
+  // A named rule takes schedules too: describe prints sgd(cosineDecay(…), { momentum }) below the header, η_t and all.
+  expand: ([factory, hp]) => {
+    const ps = transforms.find(constructorKind(factory) ?? '')?.params ?? [];
+    if (ps[0] !== 'learningRate' || ps[1] !== 'options') return [];
+    const { learningRate, ...rest } = hp as Record<string, Hyper>;
+    return [(factory as (lr: Hyper | undefined, o: object) => AnyTransformation)(learningRate, rest)];
+  },
 });
