@@ -29,6 +29,7 @@ const RUNS = [
   { file: 'custom-source.ts' },
   { file: 'custom-perturbation.ts' },
   { file: 'schedules.ts' },
+  { file: 'optimizers-as-data.ts' },
   { file: 'keys-and-ownership.ts' },
   { file: 'sam-vs-rwp.ts' },
   { file: 'methods.ts', args: ['sgd'] },

@@ -74,3 +74,9 @@ export { workerCount } from './train.js';
 export { normals, normalWords, withNormalWords, seedWords, normalsEngine } from './normal.js';
 export { normalTensor } from './normalTensor.js';
 export { philox4x32 } from './philox.js';
+// Optimizers as data (issue #13): transforms record their kind and arguments; describe/toJSON/fromJSON/equals take optimizers.
+export { defineTransform, transforms, specOf, type TransformSpec, type TransformDefinition, type TransformFormatter, type DefineTransformOptions } from './transform/define.js';
+export { UnregisteredPartError, type TransformJSON } from './transform/json.js';
+export { describeTransform } from './transform/describe.js';
+export { describe, toJSON, fromJSON, equals, optimizerToJSON, optimizerFromJSON, type OptimizerJSON } from './optimizerData.js';
+export { stateGet, stateSet, StatePathError } from './statePath.js';

@@ -189,23 +189,32 @@ test('applyGradients works for cleanGrad and is refused for perturbed sources; l
   model.dispose();
 });
 
-test('model.save({ includeOptimizer: true }) stores the state; loadLayersModel gets a placeholder that refuses to train until recompiled', async () => {
-  const model = makeModel();
-  const tfOpt = asTfOptimizer(sources['rwp']!(), { key: key(4) });
-  model.compile({ optimizer: tfOpt, loss: 'meanSquaredError' });
-  await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
-  let artifacts: tf.io.ModelArtifacts | undefined;
-  await model.save({ save: async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) }, { includeOptimizer: true });
-  assert.equal((artifacts?.trainingConfig?.optimizer_config as { class_name: string }).class_name, OptimixTfOptimizer.className);
-  assert.ok(artifacts?.weightSpecs?.some((s) => s.name === 'optimix/state'));
-  const loaded = await tfl.loadLayersModel({ load: async () => artifacts as tf.io.ModelArtifacts });
-  await assert.rejects(loaded.fit(x, y, { epochs: 1, verbose: 0 }), (e: unknown) => e instanceof InteropError && /Recompile it/.test(e.message));
-  const restored = asTfOptimizer(sources['rwp']!());
-  await restored.setWeights(await loaded.optimizer.getWeights());
-  assert.equal(restored.state?.count, 4);
-  restored.dispose();
-  loaded.optimizer.dispose();
-  loaded.dispose();
-  tfOpt.dispose();
-  model.dispose();
+test('model.save({ includeOptimizer: true }) stores the state; loadLayersModel rebuilds the optimizer from its config, or, when a part cannot be saved, gets a placeholder that refuses to train until recompiled', async () => {
+  for (const savable of [true, false]) {
+    const model = makeModel();
+    const rule = savable ? sgd(0.1, { momentum: 0.9, weightDecay: 1e-3 }) : sgd((t: number) => 0.1 / (1 + t), { momentum: 0.9, weightDecay: 1e-3 });
+    const tfOpt = asTfOptimizer(optimizer(rwp({ sigma: 0.05 }), rule), { key: key(4) });
+    model.compile({ optimizer: tfOpt, loss: 'meanSquaredError' });
+    await model.fit(x, y, { batchSize: BATCH, epochs: 1, shuffle: false, verbose: 0 });
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save({ save: async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) }, { includeOptimizer: true });
+    assert.equal((artifacts?.trainingConfig?.optimizer_config as { class_name: string }).class_name, OptimixTfOptimizer.className);
+    assert.ok(artifacts?.weightSpecs?.some((s) => s.name === 'optimix/state'));
+    const loaded = await tfl.loadLayersModel({ load: async () => artifacts as tf.io.ModelArtifacts });
+    if (savable) {
+      assert.ok(loaded.optimizer instanceof OptimixTfOptimizer, 'a working optimizer');
+      assert.equal(loaded.optimizer.iterations, 4);
+      assert.equal(JSON.stringify(loaded.optimizer.getConfig()), JSON.stringify(tfOpt.getConfig()));
+    } else {
+      await assert.rejects(loaded.fit(x, y, { epochs: 1, verbose: 0 }), (e: unknown) => e instanceof InteropError && /Recompile it/.test(e.message));
+    }
+    const restored = asTfOptimizer(optimizer(rwp({ sigma: 0.05 }), rule));
+    await restored.setWeights(await loaded.optimizer.getWeights());
+    assert.equal(restored.state?.count, 4);
+    restored.dispose();
+    loaded.optimizer.dispose();
+    loaded.dispose();
+    tfOpt.dispose();
+    model.dispose();
+  }
 });

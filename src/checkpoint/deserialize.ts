@@ -9,6 +9,7 @@ import { checksumProblem } from './checksum.js';
 import { keyProblems } from '../validate.js';
 import { CheckpointError } from './errors.js';
 import { fingerprintOf, fingerprintText, sameRule } from './fingerprint.js';
+import { ruleDifferences } from './ruleDiff.js';
 import { BYTES, FORMAT, VERSION, isStoredDtype, type Fingerprint, type Json, type Manifest, type TensorEntry } from './format.js';
 import { compareKinds, decode, encode, infosOf, kinds, newContext, type TensorInfo } from './structure.js';
 
@@ -18,6 +19,8 @@ export interface LoadOptions {
   readonly params?: Tree;
   /** The optimizer that will resume: the checkpoint must hold the state `opt.init(params)` would make (same paths, shapes, dtypes) and the same fingerprint. */
   readonly opt?: Optimizer;
+  /** Resume with another learning rate or learning-rate schedule than the checkpoint's (reported in `Loaded.differences`); default false: refused. */
+  readonly allowLearningRateChange?: boolean;
 }
 
 /** A loaded checkpoint: fresh tensors (yours to dispose), the state to resume from, your meta, and the manifest. */
@@ -30,6 +33,8 @@ export interface Loaded {
   readonly meta: Json;
   /** The manifest that was read. */
   readonly manifest: Manifest;
+  /** How the given optimizer differs from the one that wrote the checkpoint, when allowed (a learning-rate change); else empty. */
+  readonly differences: readonly string[];
 }
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -107,7 +112,7 @@ function compareParams(stored: Map<string, TensorInfo>, given: Tree, problems: s
 }
 
 /** checkAgainstOptimizer: fingerprint and state structure against what opt.init(params) makes (in a tf.tidy: nothing survives). */
-function checkAgainstOptimizer(opt: Optimizer, reference: Map<string, TensorInfo> | Tree, m: Record<string, unknown>, entries: Map<string, TensorEntry>, problems: string[]): void {
+function checkAgainstOptimizer(opt: Optimizer, reference: Map<string, TensorInfo> | Tree, m: Record<string, unknown>, entries: Map<string, TensorEntry>, problems: string[], allowLr: boolean, reported: string[]): void {
   tf.tidy(() => {
     const params: Record<string, tf.Tensor> = {};
     if (reference instanceof Map) for (const [n, info] of reference) params[n] = tf.zeros(info.shape as number[], info.dtype as 'float32');
@@ -121,6 +126,12 @@ function checkAgainstOptimizer(opt: Optimizer, reference: Map<string, TensorInfo
     }
     const mine = fingerprintOf(opt, init, params);
     const theirs = m['fingerprint'] as Fingerprint | null | undefined;
+    const diffs = isObject(theirs) ? ruleDifferences(theirs, mine) : [];
+    const other = diffs.filter((d) => !d.learningRate).map((d) => d.text);
+    const rates = diffs.filter((d) => d.learningRate).map((d) => d.text);
+    if (other.length > 0) problems.push(`the optimizer differs from the checkpoint's: ${[...other, ...rates].join('; ')}`);
+    else if (rates.length > 0 && !allowLr) problems.push(`the learning rate differs from the checkpoint's: ${rates.join('; ')}; pass { allowLearningRateChange: true } to resume with the new rate`);
+    else reported.push(...rates);
     if (isObject(theirs) && !sameRule(theirs, mine)) {
       problems.push(`another rule: the checkpoint was written by an optimizer with fingerprint { ${fingerprintText(theirs)} }, the given optimizer has { ${fingerprintText(mine)} }`);
     }
@@ -153,11 +164,12 @@ function parseManifest(manifest: unknown, where: string): Record<string, unknown
 }
 
 /** inspect(m, bytes, options): every problem of a checkpoint (bytes null: the weights file could not be read; skip its checks). */
-function inspect(m: Record<string, unknown>, bytes: Uint8Array | null, options: LoadOptions): { problems: string[]; entries: Map<string, TensorEntry> } {
+function inspect(m: Record<string, unknown>, bytes: Uint8Array | null, options: LoadOptions): { problems: string[]; entries: Map<string, TensorEntry>; reported: string[] } {
   const problems: string[] = [];
-  problems.push(...keyProblems(options, ['params', 'opt']));
+  problems.push(...keyProblems(options, ['params', 'opt', 'allowLearningRateChange']));
   const tampered = checksumProblem(m);
   if (tampered !== undefined) problems.push(tampered);
+  const reported: string[] = [];
   const entries = checkEntries(m['tensors'], problems);
   if (bytes !== null) checkWeights(entries, bytes, isObject(m['weights']) ? m['weights']['byteLength'] : undefined, problems);
   unknownRefs(m['params'] as Json, entries, 'params', problems);
@@ -179,9 +191,9 @@ function inspect(m: Record<string, unknown>, bytes: Uint8Array | null, options: 
   if (options.opt !== undefined) {
     const reference = options.params ?? stored;
     if (reference === undefined) problems.push('the state was not compared with the optimizer: no parameters to call opt.init with');
-    else checkAgainstOptimizer(options.opt, reference, m, entries, problems);
+    else checkAgainstOptimizer(options.opt, reference, m, entries, problems, options.allowLearningRateChange === true, reported);
   }
-  return { problems, entries };
+  return { problems, entries, reported };
 }
 
 /** unreadable(manifest, why, options, where): the CheckpointError for a weights file that cannot be read, with every other problem. */
@@ -198,7 +210,7 @@ export function unreadable(manifest: unknown, why: string, options: LoadOptions,
 export function deserialize(manifest: unknown, weights: Uint8Array | ArrayBuffer, options: LoadOptions = {}, where = 'deserialize'): Loaded {
   const m = parseManifest(manifest, where);
   const bytes = weights instanceof Uint8Array ? weights : new Uint8Array(weights);
-  const { problems, entries } = inspect(m, bytes, options);
+  const { problems, entries, reported } = inspect(m, bytes, options);
   if (problems.length > 0) throw new CheckpointError(where, problems);
 
   const made = new Map<string, tf.Tensor>();
@@ -217,7 +229,7 @@ export function deserialize(manifest: unknown, weights: Uint8Array | ArrayBuffer
     const st = decode(m['state'] as Json, tensor, ['state'], decodeProblems) as { count: number; key: Key; transform: State; source: SourceState };
     if (decodeProblems.length > 0) throw new CheckpointError(where, decodeProblems);
     const state: OptimizerState = { count: st.count, key: st.key, transform: st.transform, source: st.source };
-    return { params, state, meta: (m['meta'] ?? null) as Json, manifest: m as unknown as Manifest };
+    return { params, state, meta: (m['meta'] ?? null) as Json, manifest: m as unknown as Manifest, differences: reported };
   } catch (e) {
     for (const t of made.values()) t.dispose();
     throw e;

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Optimizer, OptimizerState } from '../optimizer.js';
 import { describe } from '../source/describe.js';
 import { toJSON } from '../source/serialize.js';
+import { transformJSON as ruleJSON } from '../transform/json.js';
 import type { Tree } from '../tree.js';
 import type { Fingerprint, Json } from './format.js';
 import { tensorKind } from './structure.js';
@@ -48,21 +49,35 @@ function sourceJSON(opt: Optimizer): Json {
   }
 }
 
+/** transformJSON(opt): toJSON(opt.transform) as plain JSON, or null when a part is unregistered or holds a custom function. */
+function transformJSON(opt: Optimizer): Json {
+  try {
+    return JSON.parse(JSON.stringify(ruleJSON(opt.transform))) as Json;
+  } catch {
+    return null;
+  }
+}
+
 /** fingerprintOf(opt, state, params): the fingerprint of an optimizer whose initial state for these params is `state`. */
 export function fingerprintOf(opt: Optimizer, state: OptimizerState, params: Tree): Fingerprint {
-  return { source: describe(opt.source), sourceJSON: sourceJSON(opt), transform: signature(state.transform, params), sourceState: signature(state.source, params) };
+  return {
+    source: describe(opt.source),
+    sourceJSON: sourceJSON(opt),
+    transform: signature(state.transform, params),
+    sourceState: signature(state.source, params),
+    transformJSON: transformJSON(opt),
+  };
 }
 
 /**
- * fingerprint(opt, params): what a checkpoint records of the optimizer — describe/toJSON of its source and the structure of
- * the state `opt.init(params)` makes (computed in a tf.tidy: nothing survives). Transform hyperparameters live in closures and
- * cannot be seen: sgd(0.1) and sgd(0.2) share a fingerprint; sgd with and without momentum, or adam, do not.
+ * fingerprint(opt, params): what a checkpoint records of the optimizer — describe/toJSON of its source, toJSON of its rule (every
+ * hyperparameter) and the structure of the state `opt.init(params)` makes (computed in a tf.tidy: nothing survives).
  */
 export function fingerprint(opt: Optimizer, params: Tree): Fingerprint {
   return tf.tidy(() => fingerprintOf(opt, opt.init(params), params) as unknown as tf.TensorContainer) as unknown as Fingerprint;
 }
 
-/** sameRule(a, b): whether two fingerprints name the same rule (source JSON when both have it, else the formulas; and both state structures). */
+/** sameRule(a, b): whether two fingerprints name the same rule structurally (source JSON when both have it, else the formulas; and both state structures); hyperparameters are compared by `ruleDifferences`. */
 export function sameRule(a: Fingerprint, b: Fingerprint): boolean {
   const src = a.sourceJSON !== null && b.sourceJSON !== null ? canonical(a.sourceJSON) === canonical(b.sourceJSON) : a.source === b.source;
   return src && canonical(a.transform) === canonical(b.transform) && canonical(a.sourceState) === canonical(b.sourceState);

@@ -41,6 +41,8 @@ export interface Fingerprint {
   readonly transform: Json;
   /** The source's state structure (ARWP's F), same notation. */
   readonly sourceState: Json;
+  /** toJSON(opt.transform): the rule with every hyperparameter; null when a part cannot be saved; absent in older checkpoints. */
+  readonly transformJSON?: Json;
 }
 
 /** A checkpoint manifest: plain JSON. Tensors in `params`/`state` appear as `{ "$tensor": name }`, the key as `{ "$key": [hi, lo] }`. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zerosLike, zipWith, type Tree } from '../tree.js';
 import { num, orThrow, rules } from '../validate.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** State of `accumulate`: the running sum of updates, how many it holds, and the inner state. */
 export interface AccumulateState {
@@ -18,7 +19,7 @@ export interface AccumulateState {
  * accumulate(k, inner): gradient accumulation (optax.MultiSteps). For k − 1 calls output zeros and add the
  * update to a running sum; on the k-th, apply inner to the mean of the k updates and reset. accumulate(1, t) = t.
  */
-export function accumulate(k: number, inner: AnyTransformation): GradientTransformation<AccumulateState> {
+export const accumulate = defineTransform('accumulate', function accumulate(k: number, inner: AnyTransformation): GradientTransformation<AccumulateState> {
   orThrow(num('k', k, rules.positiveInteger), 'accumulate');
   return {
     init: (params) => ({ sum: zerosLike(params), held: 0, inner: inner.init(params) as State }),
@@ -39,4 +40,4 @@ export function accumulate(k: number, inner: AnyTransformation): GradientTransfo
     // The running sum would keep a NaN for k − 1 calls before inner could skip it; only k = 1 passes it straight on.
     ...(k === 1 && inner.handlesNonFinite === true ? { handlesNonFinite: true } : {}),
   };
-}
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { filterNorms, zipWith } from '../tree.js';
 import { all, num, ok, orThrow, rules } from '../validate.js';
 import { stateless, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `adaptiveGradClip`. */
 export interface AdaptiveGradClipOptions {
@@ -25,7 +26,7 @@ function optaxUnitNorm(x: tf.Tensor): tf.Tensor {
  * (for tfjs's `[in, out]` and `[kh, kw, in, out]` kernels: each output filter; a vector as a whole); with `axis`, each
  * slice along that filter axis, as `filterNorms`.
  */
-export function adaptiveGradClip(clipping: number, options: AdaptiveGradClipOptions = {}): GradientTransformation<null> {
+export const adaptiveGradClip = defineTransform('adaptiveGradClip', function adaptiveGradClip(clipping: number, options: AdaptiveGradClipOptions = {}): GradientTransformation<null> {
   const { eps = 1e-3, axis } = options;
   orThrow(
     all({
@@ -44,4 +45,4 @@ export function adaptiveGradClip(clipping: number, options: AdaptiveGradClipOpti
       return tf.where(tf.less(gNorm, maxNorm), g, clipped);
     }),
   );
-}
+});

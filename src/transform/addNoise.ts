@@ -3,6 +3,7 @@ import { fold, foldName, isKey, toSeed, type Key } from '../random.js';
 import { map } from '../tree.js';
 import { all, num, orThrow, problem, ok, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `addNoise`. */
 export interface AddNoiseOptions {
@@ -19,7 +20,7 @@ export interface AddNoiseOptions {
  * Deterministic: transforms get no key from `step`, so the noise comes from the key given here and the count in the state;
  * the same key gives the same noise in any interpreter (not optax's numbers: JAX's generator differs).
  */
-export function addNoise(options: AddNoiseOptions): GradientTransformation<{
+export const addNoise = defineTransform('addNoise', function addNoise(options: AddNoiseOptions): GradientTransformation<{
   /** Updates so far. */
   readonly count: number;
 }> {
@@ -41,4 +42,4 @@ export function addNoise(options: AddNoiseOptions): GradientTransformation<{
       return [map(u, (x, n) => tf.add(x, tf.mul(tf.randomNormal(x.shape, 0, 1, 'float32', toSeed(foldName(k, n))), std))), { count: t }];
     },
   );
-}
+});

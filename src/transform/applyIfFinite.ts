@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, type Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** State of `applyIfFinite`: the inner state, how many updates were skipped in all and in a row, and whether the last was finite. */
 export interface ApplyIfFiniteState {
@@ -26,7 +27,7 @@ export function allFinite(t: Tree): boolean {
  * applyIfFinite(inner): if any update is NaN/±Inf, output zeros and keep the inner state (the step is skipped
  * and counted); otherwise apply inner. As optax.apply_if_finite, without the error budget.
  */
-export function applyIfFinite(inner: AnyTransformation): GradientTransformation<ApplyIfFiniteState> {
+export const applyIfFinite = defineTransform('applyIfFinite', function applyIfFinite(inner: AnyTransformation): GradientTransformation<ApplyIfFiniteState> {
   return {
     init: (params) => ({ inner: inner.init(params) as State, skipped: 0, consecutiveSkipped: 0, lastFinite: true }),
     update: (updates, state, params) => {
@@ -39,4 +40,4 @@ export function applyIfFinite(inner: AnyTransformation): GradientTransformation<
     },
     handlesNonFinite: true,
   };
-}
+});

@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** chain(t₁, …, tₙ): apply t₁ then t₂ … then tₙ to the updates; state is the tuple of their states. A monoid with `identity` as unit. */
-export function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
+export const chain = defineTransform('chain', function chain(...transforms: readonly AnyTransformation[]): GradientTransformation<readonly State[]> {
   transforms.forEach((t, i) => {
     if (typeof t?.init !== 'function' || typeof t?.update !== 'function') throw new TypeError(`chain: argument ${i + 1} must be a gradient transformation { init, update }, got ${JSON.stringify(t)}`);
   });
@@ -22,4 +23,4 @@ export function chain(...transforms: readonly AnyTransformation[]): GradientTran
     // Only the first member sees the raw gradient: a NaN would reach the state of any member before applyIfFinite.
     handlesNonFinite: transforms[0]?.handlesNonFinite === true,
   };
-}
+}, { params: ['...transforms'], inline: true });

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** ema(decay, { debias = true }): m ← (1 − decay)·u + decay·m; output m, or m/(1 − decayᵗ) with debias (optax.ema: an exponential moving average of the updates). */
-export function ema(decay: number, { debias = true }: { readonly debias?: boolean } = {}): GradientTransformation<{
+export const ema = defineTransform('ema', function ema(decay: number, { debias = true }: { readonly debias?: boolean } = {}): GradientTransformation<{
   /** Updates so far. */
   readonly count: number;
   /** The moving average m (not debiased), named like the params. */
@@ -20,4 +21,4 @@ export function ema(decay: number, { debias = true }: { readonly debias?: boolea
       return [out, { count, ema: m }];
     },
   );
-}
+});

@@ -1,7 +1,7 @@
+import { defineTransform } from './define.js';
 import type { GradientTransformation } from './types.js';
 
 /** identity: u ↦ u, no state. The unit of `chain`. */
-export const identity: GradientTransformation<null> = {
-  init: () => null,
-  update: (updates) => [updates, null],
-};
+export const identity: GradientTransformation<null> = defineTransform('identity', function identity(): GradientTransformation<null> {
+  return { init: () => null, update: (updates) => [updates, null] };
+}, { params: [], formula: () => 'g ← g' })();

@@ -3,6 +3,7 @@ import { map, zipWith, type Tree } from '../tree.js';
 import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformArg } from './transformArg.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** State of `lookahead`: the fast rule's state, the steps since the last sync, and the slow weights φ. */
 export interface LookaheadState {
@@ -30,7 +31,7 @@ export interface LookaheadOptions {
  * with d = w + u − φ, the slow weights become φ + α·d and the params jump to them: u ← u − (1 − α)·d (Zhang et al. 2019;
  * optax.lookahead, with the slow weights kept in the state instead of LookaheadParams, so the params are optax's `fast`).
  */
-export function lookahead(fast: AnyTransformation, options: LookaheadOptions): GradientTransformation<LookaheadState> {
+export const lookahead = defineTransform('lookahead', function lookahead(fast: AnyTransformation, options: LookaheadOptions): GradientTransformation<LookaheadState> {
   const { syncPeriod, slowStepSize, resetState = false } = options;
   orThrow(
     all({ fast: transformArg('fast', fast), syncPeriod: num('syncPeriod', syncPeriod, rules.positiveInteger), slowStepSize: num('slowStepSize', slowStepSize, rules.unit), resetState: bool('resetState', resetState) }),
@@ -49,4 +50,4 @@ export function lookahead(fast: AnyTransformation, options: LookaheadOptions): G
         return [out, { fastState: resetState ? (fast.init(params) as State) : fastState, stepsSinceSync, slow }] as unknown as tf.TensorContainer;
       }) as unknown as readonly [Tree, LookaheadState],
   };
-}
+});

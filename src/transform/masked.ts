@@ -1,5 +1,6 @@
 import type { Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** A leaf selector: a predicate on parameter names, e.g. `(name) => !name.endsWith('bias')`. */
 export type NameMask = (name: string, x: { readonly shape: readonly number[]; readonly rank: number }) => boolean;
@@ -7,7 +8,7 @@ export type NameMask = (name: string, x: { readonly shape: readonly number[]; re
 const pick = (t: Tree, keep: readonly string[]): Tree => Object.fromEntries(keep.map((n) => [n, t[n]])) as Tree;
 
 /** masked(mask, inner): inner on the leaves whose name the mask selects; every other leaf passes through unchanged and has no state. */
-export function masked(mask: NameMask, inner: AnyTransformation): GradientTransformation<{
+export const masked = defineTransform('masked', function masked(mask: NameMask, inner: AnyTransformation): GradientTransformation<{
   /** The inner transform's state, for the selected leaves only. */
   readonly inner: State;
 }> {
@@ -23,4 +24,4 @@ export function masked(mask: NameMask, inner: AnyTransformation): GradientTransf
     },
     // Not handlesNonFinite even if inner is: the leaves outside the mask pass NaN straight through.
   };
-}
+});

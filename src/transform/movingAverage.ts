@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
 import { num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** movingAverage(decay): m ← decay·m + (1−decay)·u, out = m, without bias correction (optax.ema(decay, debias=False)); Signum's momentum. */
-export function movingAverage(decay: number): GradientTransformation<{
+export const movingAverage = defineTransform('movingAverage', function movingAverage(decay: number): GradientTransformation<{
   /** The moving average m. */
   readonly average: Tree;
 }> {
@@ -16,4 +17,4 @@ export function movingAverage(decay: number): GradientTransformation<{
       return [m, { average: m }];
     },
   );
-}
+});

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HyperparameterError } from '../errors.js';
 import type { Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** namedChain([name, t]…): chain(t₁, …, tₙ) whose state is keyed by the names, so `state.name` reads one member's state (optax.named_chain). Names must be unique. */
-export function namedChain(...members: readonly (readonly [string, AnyTransformation])[]): GradientTransformation<{ readonly [name: string]: State }> {
+export const namedChain = defineTransform('namedChain', function namedChain(...members: readonly (readonly [string, AnyTransformation])[]): GradientTransformation<{ readonly [name: string]: State }> {
   const problems: string[] = [];
   const seen = new Set<string>();
   members.forEach((m, i) => {
@@ -28,4 +29,4 @@ export function namedChain(...members: readonly (readonly [string, AnyTransforma
       }) as unknown as readonly [Tree, { readonly [name: string]: State }],
     handlesNonFinite: members[0]?.[1].handlesNonFinite === true,
   };
-}
+});

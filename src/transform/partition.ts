@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { HyperparameterError } from '../errors.js';
 import type { Tree } from '../tree.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** A label per parameter: a function of its name (and shape), or a tree of labels keyed like the params. */
 export type ParamLabels = ((name: string, x: { readonly shape: readonly number[]; readonly rank: number }) => string) | Readonly<Record<string, string>>;
@@ -19,7 +20,7 @@ const pick = (t: Tree, keep: readonly string[]): Tree => Object.fromEntries(keep
  * partition(transforms, paramLabels): transforms[label] on the leaves with that label, each on its own leaves and with
  * its own state (optax.partition, formerly multi_transform). Every label must have a transform; every leaf a label.
  */
-export function partition(transforms: Readonly<Record<string, AnyTransformation>>, paramLabels: ParamLabels): GradientTransformation<PartitionState> {
+export const partition = defineTransform('partition', function partition(transforms: Readonly<Record<string, AnyTransformation>>, paramLabels: ParamLabels): GradientTransformation<PartitionState> {
   if (typeof transforms !== 'object' || transforms === null || Object.keys(transforms).length === 0) {
     throw new HyperparameterError('partition', [`transforms must be a non-empty object of label → transform, got ${String(transforms)}`]);
   }
@@ -59,4 +60,4 @@ export function partition(transforms: Readonly<Record<string, AnyTransformation>
         return [out, { innerStates: next }] as unknown as tf.TensorContainer;
       }) as unknown as readonly [Tree, PartitionState],
   };
-}
+});

@@ -10,6 +10,7 @@ import { scaleByAdam } from './scaleByAdam.js';
 import { scaleByRms } from './scaleByRms.js';
 import { trace } from './trace.js';
 import type { AnyTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `sgd`. */
 export interface SgdOptions {
@@ -43,10 +44,10 @@ const buildSgd = (lr: Hyper, o: SgdOptions): AnyTransformation =>
  * sgd(lr, { momentum = 0, nesterov = false, weightDecay = 0 }) = chain(addDecayedWeights(wd), trace(momentum), scaleByLearningRate(lr)):
  * g ← g + wd·w; m ← μ·m + g; w ← w − lr·m (or − lr·(g + μ·m) with Nesterov) — torch.optim.SGD's coupled L2.
  */
-export function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransformation {
+export const sgd = defineTransform('sgd', function sgd(learningRate: Hyper, options: SgdOptions = {}): AnyTransformation {
   orThrow(checkSgd(learningRate, options), 'sgd');
   return buildSgd(learningRate, options);
-}
+}, { params: ['learningRate', 'options'] });
 
 /** Options of `adam` and `adamw`. */
 export interface AdamRuleOptions {
@@ -84,17 +85,17 @@ const adamPart = ({ b1, b2, eps, epsRoot, nesterov }: AdamRuleOptions): AdamRule
 });
 
 /** adam(lr, { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false }) = chain(scaleByAdam, scaleByLearningRate(lr)) (Kingma & Ba 2015; NAdam with nesterov, Dozat 2016). */
-export function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
+export const adam = defineTransform('adam', function adam(learningRate: Hyper, options: AdamRuleOptions = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options, false), 'adam');
   return chain(scaleByAdam(adamPart(options)), scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 /** adamw(lr, { weightDecay = 1e-4, mask, b1, b2, eps }) = chain(scaleByAdam, addDecayedWeights(wd), scaleByLearningRate(lr)): decoupled decay (Loshchilov & Hutter 2019). */
-export function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
+export const adamw = defineTransform('adamw', function adamw(learningRate: Hyper, options: AdamRuleOptions & { readonly weightDecay?: Hyper; readonly mask?: Mask } = {}): AnyTransformation {
   orThrow(checkAdam(learningRate, options, true), 'adamw');
   const decay = addDecayedWeights(options.weightDecay ?? 1e-4, options.mask === undefined ? {} : { mask: options.mask });
   return chain(scaleByAdam(adamPart(options)), decay, scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 /** Options of `rmsprop`. */
 export interface RmspropOptions {
@@ -138,18 +139,18 @@ const checkRmsprop = (lr: Hyper, o: RmspropOptions) =>
  * two orders give the same updates, under a schedule they differ (optimix's momentum carries the unscaled steps, each
  * scaled by the current lr; optax's carries steps scaled by the lr in force when each was taken).
  */
-export function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
+export const rmsprop = defineTransform('rmsprop', function rmsprop(learningRate: Hyper, options: RmspropOptions = {}): AnyTransformation {
   orThrow(checkRmsprop(learningRate, options), 'rmsprop');
   const { momentum = 0, nesterov = false, ...rms } = options;
   return chain(scaleByRms(rms), ...(momentum !== 0 ? [trace({ decay: momentum, nesterov })] : []), scaleByLearningRate(learningRate));
-}
+}, { params: ['learningRate', 'options'] });
 
 const safely = <A>(v: Validation<unknown>, build: () => A): Validation<A> => pipe(v, E.map(build));
 
 /** The named rules as Either-returning constructors: Left(every problem) instead of a thrown error, for callers that compose. */
 export const safe = {
   /** `sgd`, returning Left(problems) instead of throwing. */
-  sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => buildSgd(lr, o)),
+  sgd: (lr: Hyper, o: SgdOptions = {}) => safely(checkSgd(lr, o), () => sgd(lr, o)),
   /** `adam`, returning Left(problems) instead of throwing. */
   adam: (lr: Hyper, o: AdamRuleOptions = {}) => safely(checkAdam(lr, o, false), () => adam(lr, o)),
   /** `adamw`, returning Left(problems) instead of throwing. */

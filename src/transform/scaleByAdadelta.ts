@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByAdadelta`; defaults rho = 0.9, eps = 1e-6 (optax's). */
 export interface AdadeltaOptions {
@@ -12,7 +13,7 @@ export interface AdadeltaOptions {
 }
 
 /** scaleByAdadelta({ rho = 0.9, eps = 1e-6 }): E[g²] ← ρE[g²] + (1−ρ)u², out = √(E[Δ²] + eps)/√(E[g²] + eps)·u, E[Δ²] ← ρE[Δ²] + (1−ρ)out² (Zeiler 2012; optax.scale_by_adadelta). */
-export function scaleByAdadelta({ rho = 0.9, eps = 1e-6 }: AdadeltaOptions = {}): GradientTransformation<{
+export const scaleByAdadelta = defineTransform('scaleByAdadelta', function scaleByAdadelta({ rho = 0.9, eps = 1e-6 }: AdadeltaOptions = {}): GradientTransformation<{
   /** Running mean of the squared updates in (E[g²]). */
   readonly eG: Tree;
   /** Running mean of the squared updates out (E[Δ²]). */
@@ -28,4 +29,4 @@ export function scaleByAdadelta({ rho = 0.9, eps = 1e-6 }: AdadeltaOptions = {})
       return [out, { eG: g2, eX: x2 }];
     },
   );
-}
+});

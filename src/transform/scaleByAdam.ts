@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByAdam`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false (Kingma & Ba 2015). */
 export interface AdamOptions {
@@ -32,7 +33,7 @@ export const checkAdamOptions = ({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0
  * out = m̂/(√(v̂ + epsRoot) + eps), m̂ = m/(1−b1ᵗ), v̂ = v/(1−b2ᵗ) (Kingma & Ba 2015). With nesterov,
  * m̂ = b1·m/(1−b1ᵗ⁺¹) + (1−b1)·u/(1−b1ᵗ) (NAdam, Dozat 2016; optax.scale_by_adam).
  */
-export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<{
+export const scaleByAdam = defineTransform('scaleByAdam', function scaleByAdam(options: AdamOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -56,4 +57,4 @@ export function scaleByAdam(options: AdamOptions = {}): GradientTransformation<{
       return [out, { count: t, mu: m, nu: v }];
     },
   );
-}
+}, { params: ['options'], formula: ([o], f) => { const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, nesterov = false } = (o ?? {}) as AdamOptions; const root = epsRoot === 0 ? '√v̂' : `√(v̂ + ${f.num(epsRoot)})`; return `m ← ${f.num(b1)}·m + ${f.num(1 - b1)}·g; v ← ${f.num(b2)}·v + ${f.num(1 - b2)}·g²; g ← m̂/(${root} + ${f.num(eps)}), m̂ = ${nesterov ? `${f.num(b1)}·m/(1 − ${f.num(b1)}ᵗ⁺¹) + ${f.num(1 - b1)}·g/(1 − ${f.num(b1)}ᵗ) (Nesterov)` : `m/(1 − ${f.num(b1)}ᵗ)`}, v̂ = v/(1 − ${f.num(b2)}ᵗ)`; } });

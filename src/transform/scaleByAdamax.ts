@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByAdamax`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8. */
 export interface AdamaxOptions {
@@ -14,7 +15,7 @@ export interface AdamaxOptions {
 }
 
 /** scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }): m ← b1·m + (1−b1)·u, ν ← max(|u| + eps, b2·ν), out = m/((1−b1ᵗ)·ν) (Kingma & Ba 2015, §7; optax.scale_by_adamax). */
-export function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOptions = {}): GradientTransformation<{
+export const scaleByAdamax = defineTransform('scaleByAdamax', function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias correction). */
   readonly count: number;
   /** The first moment m. */
@@ -34,4 +35,4 @@ export function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOption
       return [out, { count: t, mu: m, nu: v }];
     },
   );
-}
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByAmsgrad`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0. */
 export interface AmsgradOptions {
@@ -20,7 +21,7 @@ export interface AmsgradOptions {
 }
 
 /** scaleByAmsgrad({ b1, b2, eps, epsRoot }): Adam's moments, with v̂max ← max(v̂max, v̂) and out = m̂/(√(v̂max + epsRoot) + eps) (Reddi et al. 2018; optax.scale_by_amsgrad). */
-export function scaleByAmsgrad({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, biasCorrectionMu = true, biasCorrectionNu = true }: AmsgradOptions = {}): GradientTransformation<{
+export const scaleByAmsgrad = defineTransform('scaleByAmsgrad', function scaleByAmsgrad({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, biasCorrectionMu = true, biasCorrectionNu = true }: AmsgradOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -44,4 +45,4 @@ export function scaleByAmsgrad({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, 
       return [out, { count: t, mu: m, nu: v, nuMax: vMax }];
     },
   );
-}
+});

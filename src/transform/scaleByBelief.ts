@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByBelief`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-16 (the paper's and optax's). */
 export interface BeliefOptions {
@@ -16,7 +17,7 @@ export interface BeliefOptions {
 }
 
 /** scaleByBelief({ b1, b2, eps, epsRoot }): m ← b1·m + (1−b1)·u, s ← b2·s + (1−b2)·(u − m)² + epsRoot, out = m̂/(√ŝ + eps) (AdaBelief, Zhuang et al. 2020; optax.scale_by_belief). */
-export function scaleByBelief({ b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-16 }: BeliefOptions = {}): GradientTransformation<{
+export const scaleByBelief = defineTransform('scaleByBelief', function scaleByBelief({ b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-16 }: BeliefOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -38,4 +39,4 @@ export function scaleByBelief({ b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-
       return [out, { count: t, mu: m, nu: s }];
     },
   );
-}
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith3, type Tree } from '../tree.js';
 import { all, bool, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByFactoredRms`; defaults as optax's: factored, decayRate 0.8, decayOffset 0, minDimSizeToFactor 128, eps 1e-30. */
 export interface FactoredRmsOptions {
@@ -31,7 +32,7 @@ function factoredDims(shape: readonly number[], factored: boolean, min: number):
  * d0 its largest axis and d1 the next, R ← β̂R + (1−β̂)·mean_d0(u² + eps), C ← β̂C + (1−β̂)·mean_d1(u² + eps),
  * out = u·(R/mean(R))^(−½)·C^(−½); otherwise v ← β̂v + (1−β̂)(u² + eps), out = u·v^(−½).
  */
-export function scaleByFactoredRms(options: FactoredRmsOptions = {}): GradientTransformation<{
+export const scaleByFactoredRms = defineTransform('scaleByFactoredRms', function scaleByFactoredRms(options: FactoredRmsOptions = {}): GradientTransformation<{
   /** Updates so far. */
   readonly count: number;
   /** Row means R of factored leaves ([1] zeros for the others). */
@@ -85,4 +86,4 @@ export function scaleByFactoredRms(options: FactoredRmsOptions = {}): GradientTr
       return [out, { count: count + 1, vRow: rows, vCol: cols, v: full }];
     },
   );
-}
+});

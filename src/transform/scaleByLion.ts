@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByLion`; defaults b1 = 0.9, b2 = 0.99 (Chen et al. 2023). */
 export interface LionOptions {
@@ -12,7 +13,7 @@ export interface LionOptions {
 }
 
 /** scaleByLion({ b1 = 0.9, b2 = 0.99 }): out = sign((1−b1)·u + b1·m), then m ← b2·m + (1−b2)·u (Chen et al. 2023, "Symbolic discovery of optimization algorithms"; optax.scale_by_lion). */
-export function scaleByLion({ b1 = 0.9, b2 = 0.99 }: LionOptions = {}): GradientTransformation<{
+export const scaleByLion = defineTransform('scaleByLion', function scaleByLion({ b1 = 0.9, b2 = 0.99 }: LionOptions = {}): GradientTransformation<{
   /** The momentum m. */
   readonly mu: Tree;
 }> {
@@ -25,4 +26,4 @@ export function scaleByLion({ b1 = 0.9, b2 = 0.99 }: LionOptions = {}): Gradient
       return [out, { mu: m }];
     },
   );
-}
+});

@@ -3,6 +3,7 @@ import { OptimixError } from '../errors.js';
 import { map, zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, bool, num, ok, orThrow, problem, rules, type Validation } from '../validate.js';
 import { stateless, transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** One Newton–Schulz step's coefficients (a, b, c): X ← a·X + (b·A + c·A²)·X with A = X·Xᵀ. */
 export type NewtonSchulzCoefficients = readonly [number, number, number];
@@ -69,7 +70,7 @@ export const checkMuonOptions = (o: MuonOptions): Validation<unknown> => {
  * m ← β·m + (1−β)·u; m̂ = m/(1−βᵗ) (Nesterov: β·m/(1−βᵗ⁺¹) + (1−β)·u/(1−βᵗ)); out = NewtonSchulz(m̂)
  * (Jordan et al. 2024, "Muon"; optax.contrib.scale_by_muon).
  */
-export function scaleByMuon(options: MuonOptions = {}): GradientTransformation<{
+export const scaleByMuon = defineTransform('scaleByMuon', function scaleByMuon(options: MuonOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The momentum m. */
@@ -97,9 +98,9 @@ export function scaleByMuon(options: MuonOptions = {}): GradientTransformation<{
       return [out, { count: t, mu: m }];
     },
   );
-}
+});
 
 /** scaleByShape(): for a 2-D leaf [fanIn, fanOut], u ↦ u·√max(1, fanOut/fanIn) — Muon's width-transfer scale (optax.contrib.scale_by_shape). */
-export function scaleByShape(): GradientTransformation<null> {
+export const scaleByShape = defineTransform('scaleByShape', function scaleByShape(): GradientTransformation<null> {
   return stateless((u) => map(u, (x) => (x.rank === 2 ? tf.mul(x, Math.sqrt(Math.max(1, (x.shape[1] as number) / (x.shape[0] as number)))) : x)));
-}
+});

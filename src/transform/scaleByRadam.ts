@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules, type Rule } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** RAdam's threshold must be ≥ 4: below it, some step has threshold ≤ ρₜ < 4, where rₜ is the root of a negative number (optax gives NaN there). */
 export const radamThreshold: Rule = { test: (x) => x >= 4, says: 'must be ≥ 4 (below 4 the rectification rₜ is NaN at the steps where ρₜ < 4)' };
@@ -25,7 +26,7 @@ export interface RadamOptions {
  * out = rₜ·m̂/(√(v̂ + epsRoot) + eps) with rₜ = √((ρₜ−4)(ρₜ−2)ρ∞/((ρ∞−4)(ρ∞−2)ρₜ)) when ρₜ ≥ threshold, else m̂
  * (Liu et al. 2020; optax.scale_by_radam).
  */
-export function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5 }: RadamOptions = {}): GradientTransformation<{
+export const scaleByRadam = defineTransform('scaleByRadam', function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5 }: RadamOptions = {}): GradientTransformation<{
   /** Updates so far (t). */
   readonly count: number;
   /** The first moment m. */
@@ -56,4 +57,4 @@ export function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, th
       return [out, { count: t, mu: m, nu: v }];
     },
   );
-}
+});

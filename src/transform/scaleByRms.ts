@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
 import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByRms`; defaults decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false. */
 export interface RmsOptions {
@@ -24,7 +25,7 @@ export interface RmsOptions {
  * and move eps. The default puts eps outside the root, as torch does; optax.scale_by_rms puts it inside by default
  * (`eps_in_sqrt=True`): for optax's numbers pass `epsilonInSqrt: true`.
  */
-export function scaleByRms(options: RmsOptions = {}): GradientTransformation<{
+export const scaleByRms = defineTransform('scaleByRms', function scaleByRms(options: RmsOptions = {}): GradientTransformation<{
   /** The running mean of u². */
   readonly nu: Tree;
   /** The running mean of u when centered, else null. */
@@ -49,4 +50,4 @@ export function scaleByRms(options: RmsOptions = {}): GradientTransformation<{
       return [out, { nu: v, mu: m, ...(biasCorrection ? { count: count + 1 } : {}) }];
     },
   );
-}
+}, { params: ['options'], formula: ([o], f) => { const { decay = 0.9, eps = 1e-8, centered = false, epsilonInSqrt = false } = (o ?? {}) as RmsOptions; const v = centered ? 'v − μ²' : 'v'; return `v ← ${f.num(decay)}·v + ${f.num(1 - decay)}·g²${centered ? `; μ ← ${f.num(decay)}·μ + ${f.num(1 - decay)}·g` : ''}; g ← g/${epsilonInSqrt ? `√(${v} + ${f.num(eps)})` : `(√(${v}) + ${f.num(eps)})`}`; } });

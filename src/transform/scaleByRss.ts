@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByRss`; defaults initialAccumulatorValue = 0.1, eps = 1e-7 (optax's and tf.train.adagrad's). */
 export interface RssOptions {
@@ -12,7 +13,7 @@ export interface RssOptions {
 }
 
 /** scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }): s ← s + u², out = u/√(s + eps) (0 where s = 0) — Adagrad's scaling (Duchi et al. 2011; optax.scale_by_rss). */
-export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }: RssOptions = {}): GradientTransformation<{
+export const scaleByRss = defineTransform('scaleByRss', function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }: RssOptions = {}): GradientTransformation<{
   /** The sum of squared updates so far, plus the initial value. */
   readonly sumOfSquares: Tree;
 }> {
@@ -25,4 +26,4 @@ export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }: RssOpt
       return [out, { sumOfSquares: s }];
     },
   );
-}
+});

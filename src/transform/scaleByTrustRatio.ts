@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { zipWith } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { stateless, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByTrustRatio`; defaults minNorm = 0, trustCoefficient = 1, eps = 0 (optax's). */
 export interface TrustRatioOptions {
@@ -20,7 +21,7 @@ const safeNorm = (x: tf.Tensor, min: number): tf.Tensor => tf.maximum(tf.norm(x)
  * scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }): per leaf, u ↦ u·η‖w‖/(‖u‖ + eps), or u itself
  * when ‖w‖ or ‖u‖ is 0 — the layer-wise trust ratio of LARS (You et al. 2017) and LAMB (You et al. 2020); optax.scale_by_trust_ratio.
  */
-export function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }: TrustRatioOptions = {}): GradientTransformation<null> {
+export const scaleByTrustRatio = defineTransform('scaleByTrustRatio', function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }: TrustRatioOptions = {}): GradientTransformation<null> {
   orThrow(all({ minNorm: num('minNorm', minNorm, rules.nonNegative), trustCoefficient: num('trustCoefficient', trustCoefficient, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByTrustRatio');
   return stateless((u, params) =>
     zipWith(u, params, (g, w) => {
@@ -31,4 +32,4 @@ export function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }
       return tf.mul(g, tf.where(degenerate, tf.onesLike(ratio), ratio));
     }),
   );
-}
+});

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** Options of `scaleByYogi`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 (optax's). */
 export interface YogiOptions {
@@ -18,7 +19,7 @@ export interface YogiOptions {
 }
 
 /** scaleByYogi({ b1, b2, eps = 1e-3 }): m ← b1·m + (1−b1)·u, v ← v − (1−b2)·sign(v − u²)·u², out = m̂/(√(v̂ + epsRoot) + eps) (Zaheer et al. 2018; optax.scale_by_yogi). */
-export function scaleByYogi({ b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 }: YogiOptions = {}): GradientTransformation<{
+export const scaleByYogi = defineTransform('scaleByYogi', function scaleByYogi({ b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 }: YogiOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -52,4 +53,4 @@ export function scaleByYogi({ b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, ini
       return [out, { count: t, mu: m, nu: v }];
     },
   );
-}
+});

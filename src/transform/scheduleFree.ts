@@ -9,6 +9,7 @@ import { defineRule } from './defineRule.js';
 import { scaleByLearningRate } from './scale.js';
 import { scaleByRms } from './scaleByRms.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** State of `scheduleFree`: the base rule's state, the z sequence, and the running weights of the averaging. */
 export interface ScheduleFreeState {
@@ -44,7 +45,7 @@ const f32 = Math.fround;
  * "The road less scheduled"; optax.contrib.schedule_free). With y the params (where the gradient is taken):
  * z ← z + base(g); x ← (1 − cₜ)·x + cₜ·z, cₜ = max(lr)ᵖ/Σ max(lr)ᵖ; y ← b1·x + (1 − b1)·z. Evaluate at x (scheduleFreeEvalParams).
  */
-export function scheduleFree(base: AnyTransformation, learningRate: Hyper, options: ScheduleFreeOptions = {}): GradientTransformation<ScheduleFreeState> {
+export const scheduleFree = defineTransform('scheduleFree', function scheduleFree(base: AnyTransformation, learningRate: Hyper, options: ScheduleFreeOptions = {}): GradientTransformation<ScheduleFreeState> {
   const { b1 = 0.9, weightLrPower = 2 } = options;
   orThrow(all({ learningRate: hyper('learningRate', learningRate, rules.nonNegative), b1: num('b1', b1, { test: (x) => x > 0 && x <= 1, says: 'must be in (0, 1]' }), weightLrPower: num('weightLrPower', weightLrPower, rules.nonNegative) }), 'scheduleFree');
   return {
@@ -65,7 +66,7 @@ export function scheduleFree(base: AnyTransformation, learningRate: Hyper, optio
         return [out, next] as unknown as tf.TensorContainer;
       }) as unknown as readonly [Tree, ScheduleFreeState],
   };
-}
+});
 
 /** findScheduleFree(state): the ScheduleFreeState inside a transform's or an optimizer's state (depth first), or null. */
 function findScheduleFree(s: unknown): ScheduleFreeState | null {

@@ -3,6 +3,7 @@ import { globalSquaredNorm, map } from '../tree.js';
 import { all, num, orThrow, rules } from '../validate.js';
 import { transformArg } from './transformArg.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
+import { defineTransform } from './define.js';
 
 /** State of `skipLargeUpdates`: the inner state (untouched by skipped steps), how many steps were skipped, and the last squared norm. */
 export interface SkipLargeUpdatesState {
@@ -19,7 +20,7 @@ export interface SkipLargeUpdatesState {
  * skipLargeUpdates(inner, { maxSquaredNorm }): unless Σ‖u‖² < maxSquaredNorm (so NaN/Inf too), output zeros and keep the
  * inner state; otherwise apply inner. As optax.MultiSteps(inner, 1, should_skip_update_fn=skip_large_updates). One host read.
  */
-export function skipLargeUpdates(inner: AnyTransformation, { maxSquaredNorm }: { readonly maxSquaredNorm: number }): GradientTransformation<SkipLargeUpdatesState> {
+export const skipLargeUpdates = defineTransform('skipLargeUpdates', function skipLargeUpdates(inner: AnyTransformation, { maxSquaredNorm }: { readonly maxSquaredNorm: number }): GradientTransformation<SkipLargeUpdatesState> {
   orThrow(all({ inner: transformArg('inner', inner), maxSquaredNorm: num('maxSquaredNorm', maxSquaredNorm, rules.positive) }), 'skipLargeUpdates');
   return {
     init: (params) => ({ inner: inner.init(params) as State, skipped: 0, lastSquaredNorm: 0 }),
@@ -33,4 +34,4 @@ export function skipLargeUpdates(inner: AnyTransformation, { maxSquaredNorm }: {
     },
     handlesNonFinite: true,
   };
-}
+});

@@ -2,9 +2,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, zerosLike, type Tree } from '../tree.js';
 import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
+import { defineTransform } from './define.js';
 
 /** trace({ decay, nesterov = false }): m ← decay·m + u; output m, or u + decay·m with Nesterov (as torch.optim.SGD and tf.train.momentum). */
-export function trace(options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<{
+export const trace = defineTransform('trace', function trace(options: { readonly decay: number; readonly nesterov?: boolean }): GradientTransformation<{
   /** The momentum m, named like the params. */
   readonly momentum: Tree;
 }> {
@@ -18,4 +19,4 @@ export function trace(options: { readonly decay: number; readonly nesterov?: boo
       return [out, { momentum: m }];
     },
   );
-}
+}, { params: ['options'], formula: ([o], f) => { const { decay, nesterov } = o as { decay: number; nesterov?: boolean }; return `m ← ${f.num(decay)}·m + g; g ← ${nesterov === true ? `g + ${f.num(decay)}·m (Nesterov)` : 'm'}`; } });
