@@ -74,3 +74,8 @@ export { workerCount } from './train.js';
 export { normals, normalWords, withNormalWords, seedWords, normalsEngine } from './normal.js';
 export { normalTensor } from './normalTensor.js';
 export { philox4x32 } from './philox.js';
+// typedoc: types the public signatures name (NodeContext.normals, PerturbationSpec.validate, resolve's params, Resolver.hyper's rule).
+export type { Normals } from './perturbation/normals.js';
+export type { Validate } from './source/define.js';
+export type { Shapes } from './source/resolve.js';
+export type { Rule } from './validate.js';
