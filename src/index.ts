@@ -80,3 +80,8 @@ export { UnregisteredPartError, type TransformJSON } from './transform/json.js';
 export { describeTransform } from './transform/describe.js';
 export { describe, toJSON, fromJSON, equals, optimizerToJSON, optimizerFromJSON, type OptimizerJSON } from './optimizerData.js';
 export { stateGet, stateSet, StatePathError } from './statePath.js';
+// typedoc: types the public signatures name (NodeContext.normals, PerturbationSpec.validate, resolve's params, Resolver.hyper's rule).
+export type { Normals } from './perturbation/normals.js';
+export type { Validate } from './source/define.js';
+export type { Shapes } from './source/resolve.js';
+export type { Rule } from './validate.js';

@@ -33,7 +33,9 @@ const fmt = (x: unknown): string => (typeof x === 'number' ? String(x) : JSON.st
 
 /** A numeric predicate with a description of what it demands, e.g. "≥ 0". */
 export interface Rule {
+  /** test(x): whether x obeys the rule. */
   readonly test: (x: number) => boolean;
+  /** What the rule demands, as the error message says it, e.g. `must be ≥ 0`. */
   readonly says: string;
 }
 

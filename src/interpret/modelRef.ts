@@ -19,6 +19,7 @@ export interface ModuleRef {
 
 /** A model-zoo model by its spec (`mlp(…).spec`): the worker rebuilds it with `modelFromSpec`. */
 export interface ZooRef {
+  /** The model's spec (e.g. `mlp(…).spec`, `smallCnn(…).spec`), from which the worker rebuilds the model and its loss. */
   readonly zoo: ModelSpec;
 }
 

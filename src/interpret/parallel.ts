@@ -27,7 +27,13 @@ export interface ParallelOptions {
    * `{ module, export?, args? }`; it must compute the same loss as the `loss` passed to `step`. Default: the first
    * step's `loss` (a `lossFrom` or `fromModel` loss carries its reference).
    */
-  readonly model?: ModelRef | { readonly loss: LossFn } | LossFn;
+  readonly model?:
+    | ModelRef
+    | {
+        /** A model's or `fromModel` adapter's loss, which carries its worker reference (a `lossFrom` or `fromModel` loss). */
+        readonly loss: LossFn;
+      }
+    | LossFn;
   /** The workers' backend; default the main thread's (wasm). */
   readonly backend?: BackendName;
   /**

@@ -8,8 +8,11 @@ import { all, hyper, orThrow, rules } from '../validate.js';
 /** F-SAM's ε = ρ·d/(‖d‖ + 1e-12), d = g − σ·m, m ← λ·m + (1 − λ)·g a moving average of the clean gradients g. */
 export interface FriendlyAdversarial extends SourceNode {
   readonly kind: 'friendlyAdversarial';
+  /** ρ ≥ 0, the ascent radius: ε = ρ·d/‖d‖ (number or schedule). */
   readonly rho: Hyper;
+  /** σ ≥ 0, the share of the moving average removed: d = g − σ·m (number or schedule; `friendlyAdversarial`'s default 1). */
   readonly sigma: Hyper;
+  /** λ ∈ [0, 1), the decay of m ← λ·m + (1 − λ)·g (number or schedule; `friendlyAdversarial`'s default 0.9). */
   readonly lambda: Hyper;
 }
 

@@ -8,7 +8,9 @@ import { all, hyper, orThrow, rules } from '../validate.js';
 /** MSAM's ε = −ρ·v/(‖v‖ + 1e-12), v ← μ·v + g the momentum of the perturbed gradients (v = 0 at first: no shift). */
 export interface MomentumAscent extends SourceNode {
   readonly kind: 'momentumAscent';
+  /** ρ ≥ 0, the length of the shift ε = −ρ·v/‖v‖ (number or schedule). */
   readonly rho: Hyper;
+  /** μ ∈ [0, 1), the momentum of v ← μ·v + ∇L(w + ε) (number or schedule). */
   readonly mu: Hyper;
 }
 

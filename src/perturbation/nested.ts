@@ -8,7 +8,9 @@ import type { Tree } from '../tree.js';
 /** ε = ε₁ + ε₂, the second computed at w + ε₁. */
 export interface Nested extends SourceNode {
   readonly kind: 'nested';
+  /** ε₁, computed at the starting point w. */
   readonly first: Perturbation;
+  /** ε₂, computed at w + ε₁. */
   readonly second: Perturbation;
 }
 

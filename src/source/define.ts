@@ -3,11 +3,22 @@ import type { PerturbationDefinition, ResolvedPerturbation, ResolvedSource, Sour
 import { perturbations, sources } from './registries.js';
 
 /** What `defineSource` / `definePerturbation` take beside the definition: `validate` lists the problems of a node's fields. */
-type Validate = (fields: Record<string, unknown>) => readonly string[];
+export type Validate = (fields: Record<string, unknown>) => readonly string[];
 
 /** A definition without `make` (built from `validate`): a user's one-file definition. */
-export type SourceSpec<S extends SourceNode, R extends ResolvedSource> = Omit<SourceDefinition<S, R>, 'make'> & { readonly validate?: Validate; readonly make?: SourceDefinition<S, R>['make'] };
-export type PerturbationSpec<P extends SourceNode, R extends ResolvedPerturbation> = Omit<PerturbationDefinition<P, R>, 'make'> & { readonly validate?: Validate; readonly make?: PerturbationDefinition<P, R>['make'] };
+export type SourceSpec<S extends SourceNode, R extends ResolvedSource> = Omit<SourceDefinition<S, R>, 'make'> & {
+  /** validate(fields): the problems of a node's fields (none: valid); default none. Used by the `make` built when `make` is not given. */
+  readonly validate?: Validate;
+  /** make(fields): the node from its fields; default a frozen `{ kind, ...fields }` after `validate` (undefined fields dropped). */
+  readonly make?: SourceDefinition<S, R>['make'];
+};
+/** A perturbation definition without `make` (built from `validate`): a user's one-file definition. */
+export type PerturbationSpec<P extends SourceNode, R extends ResolvedPerturbation> = Omit<PerturbationDefinition<P, R>, 'make'> & {
+  /** validate(fields): the problems of a node's fields (none: valid); default none. Used by the `make` built when `make` is not given. */
+  readonly validate?: Validate;
+  /** make(fields): the node from its fields; default a frozen `{ kind, ...fields }` after `validate` (undefined fields dropped). */
+  readonly make?: PerturbationDefinition<P, R>['make'];
+};
 
 /** A constructor from fields to a frozen node, validated (a HyperparameterError lists every problem, naming the kind). */
 const maker =

@@ -11,6 +11,7 @@ import { isStateless } from './walk.js';
 /** (1/n)·Σ_k s(B_k): a source evaluated on each of n micro-batches, averaged (m-sharpness: one ε per micro-batch). */
 export interface MicroBatches extends SourceNode {
   readonly kind: 'microBatches';
+  /** s, the source evaluated on each micro-batch B_k. */
   readonly of: GradientSource;
   /** n, the number of micro-batches. */
   readonly n: number;

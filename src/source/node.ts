@@ -15,6 +15,7 @@ export interface SourceNode {
 
 /** A gradient source instantiated for one step (numbers for schedules, names for masks), with its path in the tree (plain JSON). */
 export interface ResolvedSource {
+  /** The registered kind, as in the unresolved node. */
   readonly kind: string;
   /** The node's path in the source tree, e.g. `g.b`: source state is stored under it. */
   readonly path: string;
@@ -23,6 +24,7 @@ export interface ResolvedSource {
 
 /** A perturbation instantiated for one step (plain JSON, no path: its noise is keyed by its value, not its place). */
 export interface ResolvedPerturbation {
+  /** The registered kind, as in the unresolved node. */
   readonly kind: string;
   readonly [field: string]: unknown;
 }
@@ -46,8 +48,11 @@ export interface Evaluation {
 
 /** What an interpreter hands a node's `evaluate`: the loss, the step's key and state, and ways to take gradients. */
 export interface NodeContext {
+  /** L(w; B): the loss being minimized, as passed to `step`. */
   readonly loss: LossFn;
+  /** The step's key: the optimizer's key folded with the step number (noise keys derive from it). */
   readonly stepKey: Key;
+  /** The state of the stateful source nodes before this step, by node path. */
   readonly state: SourceState;
   /** Where the noise's standard normals come from (default `drawNormals`). */
   readonly normals?: Normals;
@@ -56,7 +61,12 @@ export interface NodeContext {
   /** clean(params, batch): ∇L(params; B) as an evaluation at 'w', computed once per (params, batch) in a step (later calls cost 0). */
   readonly clean: (params: Tree, batch: Batch) => Evaluation;
   /** gradient(params, batch): L and ∇L at a point (one gradient evaluation, not shared). */
-  readonly gradient: (params: Tree, batch: Batch) => { readonly value: tf.Scalar; readonly grads: Tree };
+  readonly gradient: (params: Tree, batch: Batch) => {
+    /** L(params; B). */
+    readonly value: tf.Scalar;
+    /** ∇L(params; B), named like the params. */
+    readonly grads: Tree;
+  };
 }
 
 /** What a gradient source costs per step: gradient evaluations (forward + backward passes) and the sequential depth. */
@@ -79,7 +89,9 @@ export interface NodeCost {
 
 /** A perturbation's own cost: gradients it takes before the perturbed one, the depth they add, and whether one is ∇L at its point. */
 export interface PerturbationCost {
+  /** Gradient evaluations it takes itself, before the perturbed one (SAM's adversarial 1, noise 0). */
   readonly gradients: number;
+  /** The sequential depth those add (SAM's 1: its ascent gradient comes before the perturbed one). */
   readonly depth: number;
   /** One of the gradients is the clean gradient at the point the perturbation starts from (shared with a clean branch at w). */
   readonly clean: boolean;
@@ -87,7 +99,13 @@ export interface PerturbationCost {
 
 /** Independent branches of a node (an interpreter may evaluate them at once) and how their evaluations join. */
 export interface Branches {
-  readonly parts: ReadonlyArray<{ readonly node: ResolvedSource; readonly batch: Batch }>;
+  /** The parts, in join order: each a child source and the batch it is evaluated on. */
+  readonly parts: ReadonlyArray<{
+    /** The resolved child source to evaluate. */
+    readonly node: ResolvedSource;
+    /** The batch it is evaluated on (the node's, or a part of it such as a half). */
+    readonly batch: Batch;
+  }>;
   /** Tensors made for the branches (batch halves), the caller's to dispose after the join. */
   readonly made: readonly tf.Tensor[];
   /** join(evaluations): the node's evaluation from its parts' (in order). */
@@ -96,10 +114,22 @@ export interface Branches {
 
 /** Instantiates a node for one step: hyperparameters at the step, masks as names, children resolved. */
 export interface Resolver {
+  /** The step t being resolved (0 at the first step). */
   readonly step: number;
   /** The node's path (sources; '' for perturbations). */
   readonly path: string;
-  readonly params: Readonly<Record<string, { readonly shape: readonly number[]; readonly rank: number }>>;
+  /** The params' shapes by leaf name (what masks and noise draws need; no values). */
+  readonly params: Readonly<
+    Record<
+      string,
+      {
+        /** The leaf's shape. */
+        readonly shape: readonly number[];
+        /** The leaf's rank (the shape's length). */
+        readonly rank: number;
+      }
+    >
+  >;
   /** hyper(where, name, h, rule): h at this step, checked against rule (a schedule that leaves its range fails here, naming it). */
   readonly hyper: (where: string, name: string, h: Hyper, rule: Rule) => number;
   /** names(mask): the leaves a mask selects (all when undefined). */
@@ -136,7 +166,9 @@ export interface PerturbationDescriber {
   readonly point: string;
   /** The point the perturbation is computed from (`w`, or `w+ε₁` inside `nested`). */
   readonly from: string;
+  /** hyper(h, symbol): a number, or `symbol_t` with its schedule recorded. */
   readonly hyper: (h: Hyper, symbol: string) => string;
+  /** num(x): x printed with 12 significant digits at most. */
   readonly num: (x: number) => string;
   /** child(p, eps, from): a child perturbation's text, with its own ε name and base point. */
   readonly child: (p: SourceNode, eps: string, from: string) => string;

@@ -10,7 +10,8 @@ export { statefulPaths, isStateless } from './walk.js';
 /** Node paths: the root is `g`; a child in field f of the node at p is at `p.f` (mix: `<path>.a`, `<path>.b`). Source state is keyed by path. */
 export const ROOT_PATH = 'g';
 
-type Shapes = Resolver['params'];
+/** The params' shapes by leaf name (shape and rank, no values): what resolving a node needs to know of the params. */
+export type Shapes = Resolver['params'];
 
 /** selectNames(mask, params): the leaf names a mask selects (all when no mask), in the params' order. */
 export function selectNames(mask: LeafMask | undefined, params: Shapes): string[] {

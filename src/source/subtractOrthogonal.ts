@@ -10,7 +10,9 @@ import type { GradientSource } from './types.js';
 /** a − α·b⊥, b⊥ the part of b orthogonal to a: a nonlinear combination of two branch gradients (GSAM's). */
 export interface SubtractOrthogonal extends SourceNode {
   readonly kind: 'subtractOrthogonal';
+  /** a, the source whose gradient g_a is kept (GSAM: SAM's ∇L(w+ε)). */
   readonly a: GradientSource;
+  /** b, the source whose gradient's part orthogonal to g_a is subtracted (GSAM: the clean ∇L(w)). */
   readonly b: GradientSource;
   /** α ≥ 0 (number or schedule). */
   readonly alpha: Hyper;

@@ -9,12 +9,15 @@ import type { PerturbedGrad } from '../types.js';
 export interface FsamOptions {
   /** ρ, the ascent radius; default 0.05 (nblt/F-SAM's FriendlySAM default). Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, the ascent radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** σ, how much of the gradients' moving average is removed; default 1. Alias `σ`. */
   readonly sigma?: Hyper;
+  /** Alias of `sigma` (σ, the share of the moving average removed); giving both with different values is an error. */
   readonly σ?: Hyper;
   /** λ, the decay of the moving average m; default 0.9. Alias `λ`. */
   readonly lambda?: Hyper;
+  /** Alias of `lambda` (λ, the moving average's decay); giving both with different values is an error. */
   readonly λ?: Hyper;
 }
 

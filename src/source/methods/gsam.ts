@@ -10,9 +10,11 @@ import { subtractOrthogonal, type SubtractOrthogonal } from '../subtractOrthogon
 export interface GsamOptions {
   /** ρ, SAM's radius (a number or a schedule: the paper decays ρ with the learning rate); default 0.05. Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, SAM's radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** α, how much of the clean gradient's part orthogonal to SAM's is subtracted; default 0.2. Alias `α`. */
   readonly alpha?: Hyper;
+  /** Alias of `alpha` (α, the weight of the subtracted orthogonal part); giving both with different values is an error. */
   readonly α?: Hyper;
 }
 

@@ -11,8 +11,11 @@ import { orthogonalPart } from '../subtractOrthogonal.js';
 /** LookSAM: a full SAM step every k steps, storing g_v; in between the clean gradient plus α·(‖g‖/‖g_v‖)·g_v. */
 export interface LookSam extends SourceNode {
   readonly kind: 'lookSam';
+  /** ρ ≥ 0, SAM's radius on the full steps: g_s = ∇L(w + ρ·g/‖g‖) (number or schedule). */
   readonly rho: Hyper;
+  /** α ≥ 0, the weight of g_v on the other steps: g + α·(‖g‖/‖g_v‖)·g_v (number or schedule). */
   readonly alpha: Hyper;
+  /** k, an integer ≥ 1: a full SAM step at steps t ≡ 0 (mod k). */
   readonly k: number;
 }
 
@@ -65,9 +68,11 @@ defineSource<LookSam, Resolved>({
 export interface LookSamOptions {
   /** ρ, SAM's radius on the full steps; default 0.1. Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, SAM's radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** α, how much of the stored g_v is added in between; default 0.7. Alias `α`. */
   readonly alpha?: Hyper;
+  /** Alias of `alpha` (α, the weight of g_v); giving both with different values is an error. */
   readonly α?: Hyper;
   /** k, a full SAM step every k steps (the first is one); default 5. */
   readonly k?: number;

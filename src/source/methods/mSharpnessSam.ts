@@ -10,6 +10,7 @@ import { hyper, rules } from '../../validate.js';
 export interface MSharpnessSamOptions {
   /** ρ, the ascent radius; default 0.05. Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, the ascent radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** n, how many micro-batches the batch is cut into, each with its own ε (the paper's m is the batch size / n). Required. */
   readonly microBatches: number;

@@ -9,9 +9,11 @@ import type { PerturbedGrad } from '../types.js';
 export interface MomentumSamOptions {
   /** ρ, the radius of the shift along the momentum; default 0.3 (the authors' MSAM class, MarlonBecker/MSAM). Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, the shift radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** μ, the momentum of v ← μ·v + g; give the transform's (default 0.9, as sgd(lr, { momentum: 0.9 })). Alias `μ`. */
   readonly momentum?: Hyper;
+  /** Alias of `momentum` (μ, the momentum); giving both with different values is an error. */
   readonly μ?: Hyper;
 }
 

@@ -11,9 +11,11 @@ import type { PerturbedGrad } from '../types.js';
 export interface RsamOptions {
   /** ρ, the ascent radius; default 0.05 (SAM's). Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, the ascent radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** σ, the smoothing noise relative to each filter's norm; default 0.01 (RWP's). Alias `σ`. */
   readonly sigma?: Hyper;
+  /** Alias of `sigma` (σ, the relative smoothing noise); giving both with different values is an error. */
   readonly σ?: Hyper;
 }
 

@@ -82,12 +82,15 @@ defineSource<Sampa, ResolvedSampa>({
 export interface SampaOptions {
   /** ρ, the ascent radius; default 0.1 (LIONS-EPFL/SAMPa's `--rho`). Alias `ρ`. */
   readonly rho?: Hyper;
+  /** Alias of `rho` (ρ, the ascent radius); giving both with different values is an error. */
   readonly ρ?: Hyper;
   /** λ, the weight of ∇L(y_{t+1}); default 0.2 (the authors' `--og`). Alias `λ`. */
   readonly lambda?: Hyper;
+  /** Alias of `lambda` (λ, the weight of ∇L(y_{t+1})); giving both with different values is an error. */
   readonly λ?: Hyper;
   /** η, the learning rate of the transform (required: y_{t+1} = w_t − η·g_y is SGD's step from w_t). Alias `η`. */
   readonly lr?: Hyper;
+  /** Alias of `lr` (η, the learning rate); giving both with different values is an error. */
   readonly η?: Hyper;
 }
 
