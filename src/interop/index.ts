@@ -3,5 +3,5 @@ export { InteropError } from './errors.js';
 export type { LayersModelLike, LayerVariableLike } from './layers.js';
 export { asTfOptimizer, OptimixTfOptimizer, SavedOptimixOptimizer, type TfOptimizerOptions } from './tfOptimizer.js';
 export { fromModel, type FromModelOptions, type ModelAdapter } from './fromModel.js';
-export { variableLoss } from './bridge.js';
+export { variableLoss, type Connected } from './bridge.js';
 export type { NamedTensor } from './stateWeights.js';

@@ -96,6 +96,7 @@ function paramNames(f: (...a: never[]) => unknown): string[] {
  * defineTransform(kind, constructor, { module, params, formula }): register a transform kind and return the constructor,
  * unchanged in use, whose every transform records `{ kind, args }`, so that it is printed by `describe`, saved by `toJSON`,
  * rebuilt by `fromJSON` and compared by `equals` (the built-ins are defined this way, one line each).
+ * @typeParam F - the constructor's own type, returned unchanged (its parameters and the transform it builds).
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineTransform<F extends (...args: any[]) => AnyTransformation>(kind: string, constructor: F, options: DefineTransformOptions = {}): F {

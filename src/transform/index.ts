@@ -10,7 +10,7 @@ export { clipByGlobalNorm, clip } from './clip.js';
 export { masked, type NameMask } from './masked.js';
 export { applyIfFinite, allFinite, type ApplyIfFiniteState } from './applyIfFinite.js';
 export { accumulate, type AccumulateState } from './accumulate.js';
-export { injectHyperparams, type InjectedState } from './injectHyperparams.js';
+export { injectHyperparams, type InjectedState, type InjectHyperparams } from './injectHyperparams.js';
 export { sgd, adam, adamw, rmsprop, safe, type SgdOptions, type AdamRuleOptions, type RmspropOptions } from './rules.js';
 // optax combinators (issue #14: partition, freeze, namedChain, lookahead, ema, zeroNans, skipLargeUpdates, applyEvery, adaptiveGradClip, centralize, addNoise)
 export { partition, type ParamLabels, type PartitionState } from './partition.js';
