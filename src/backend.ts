@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { register } from 'node:module';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { envVar, processHandlerGuard, registerLoaderHook } from '#host/runtime';
 import { markReady } from './readiness.js';
 import { checkKeys } from './validate.js';
 
@@ -33,7 +33,7 @@ export function onBackendReady(install: (backend: BackendName) => void): void {
 function loadGradients(): Promise<void> {
   gradientsLoaded ??= (async () => {
     if (tf.getGradient('Square') === undefined) {
-      register(new URL('./tfjsResolveHook.mjs', import.meta.url).href);
+      registerLoaderHook(new URL('./tfjsResolveHook.mjs', import.meta.url).href);
       await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
     }
   })();
@@ -43,10 +43,10 @@ function loadGradients(): Promise<void> {
 /** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   checkKeys('ready', options, ['backend', 'onFallback']);
-  const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
+  const wanted: BackendName = options.backend ?? (envVar('OPTIMIX_BACKEND') === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;
-  const handlersBefore = new Set<unknown>([...process.listeners('uncaughtException'), ...process.listeners('unhandledRejection')]);
+  const removeNewHandlers = processHandlerGuard();
   if (tf.getBackend() !== wanted) {
     let ok = false;
     try {
@@ -64,8 +64,7 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   await tf.ready();
   // The WASM module (Emscripten) installs process handlers that rethrow every uncaught error and print its whole
   // minified source with it; remove them so errors read normally.
-  for (const l of process.listeners('uncaughtException')) if (!handlersBefore.has(l)) process.removeListener('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection')) if (!handlersBefore.has(l)) process.removeListener('unhandledRejection', l);
+  removeNewHandlers();
   for (const install of kernelInstallers) install(chosen);
   markReady();
   return chosen;

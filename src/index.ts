@@ -70,3 +70,5 @@ export { knownKeys, checkKeys } from './validate.js';
 // parallel (issue #10): loss references workers can rebuild, and train's worker count.
 export { lossFrom, ModelRefError, type ModuleRef, type ZooRef } from './interpret/modelRef.js';
 export { workerCount } from './train.js';
+// browser (issue #15): what a Node-only feature (worker threads, checkpoint files) throws in a page.
+export { NotInBrowserError } from './host/notInBrowser.js';

@@ -1,5 +1,4 @@
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { isAbsolute, pathToFileURL, resolvePath } from '#host/paths';
 import { OptimixError } from '../errors.js';
 import type { LossFn } from '../model.js';
 import type { ModelSpec } from '../models/spec.js';

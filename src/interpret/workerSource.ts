@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { createRequire, pathToFileURL } from '#host/paths';
 import { ModelRefError, type ModelRef } from './modelRef.js';
 
 const TS = /\.[cm]?tsx?$/;

@@ -1,0 +1,55 @@
+// The page of test/browser.test.ts (bundled by esbuild for the browser): trains the workload on the wasm backend, then
+// tries the Node-only features and the checkpoint bytes round trip, and leaves everything in `window.optimixResult`.
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { cleanGrad, deserialize, disposeTree, key, optimizer, parallel, ready, save, serialize, sgd, train, type Tree } from 'optimix';
+import { mlp } from 'optimix/models';
+import { workload } from './workload.js';
+
+// The two page APIs used below (the project type-checks without the DOM library).
+declare const localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
+declare const caches: { open(name: string): Promise<{ put(url: string, r: Response): Promise<void>; match(url: string): Promise<Response | undefined> }> };
+
+/** name and message of what fn threw (or 'none'). */
+async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
+  try {
+    await fn();
+    return { name: 'none', message: '' };
+  } catch (e) {
+    return { name: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+async function main(): Promise<unknown> {
+  setWasmPaths('/wasm/');
+  const backend = await ready();
+  const before = tf.memory().numTensors;
+  const runs = await workload();
+  const leaked = tf.memory().numTensors - before;
+  const params: Tree = { w: tf.tensor2d([[1, 2], [3, 4]]), b: tf.tensor1d([0.5, -0.5]) };
+  const opt = optimizer(cleanGrad, sgd(0.1));
+  const state = opt.init(params);
+  // docs/browser.md's "Checkpoints as bytes", as written there.
+  const { manifest, weights } = serialize({ params, state, opt });
+  localStorage.setItem('run/manifest', JSON.stringify(manifest));
+  await (await caches.open('optimix')).put('/run/weights', new Response(weights));
+  const buffer = await (await (await caches.open('optimix')).match('/run/weights'))!.arrayBuffer();
+  const loaded = deserialize(JSON.parse(localStorage.getItem('run/manifest')!), buffer, { params, opt });
+  const roundTrip = [...(loaded.params['w'] as tf.Tensor).dataSync(), ...(loaded.params['b'] as tf.Tensor).dataSync()];
+  const model = mlp({ inputShape: [2], hidden: [3], classes: 2 });
+  const mp = model.init(key(1));
+  const ms = opt.init(mp);
+  const batch = { x: tf.ones([4, 2]), y: tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2) };
+  const errors = {
+    save: await thrown(() => save('checkpoints/run', { params, state })),
+    parallel: await thrown(() => parallel({ model, workers: 1 }).step(opt, model.loss, mp, batch, ms)),
+    workers: await thrown(() => train(opt, model, mp, [batch], { workers: 1 })),
+  };
+  disposeTree([params, state, loaded.params, loaded.state, mp, ms, batch]);
+  return { backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength };
+}
+
+main().then(
+  (r) => Object.assign(globalThis, { optimixResult: { ok: true, ...(r as object) } }),
+  (e: Error) => Object.assign(globalThis, { optimixResult: { ok: false, error: `${e.name}: ${e.message}\n${e.stack ?? ''}` } }),
+);
