@@ -1,10 +1,10 @@
-// Bundle size: each browser entry point (main, laws, models, flatness, plot) bundled by esbuild for the browser,
+// Bundle size: each entry point (main, laws, data, models, flatness, plot) bundled by esbuild for the browser,
 // minified, with tfjs external; printed as minified and gzipped (level 9) bytes, with its runtime dependencies
 // (fp-ts, fast-check) bundled in, and without them (optimix's own code only). Usage: npm run bundle-size
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
-const ENTRIES = ['index', 'laws/index', 'models/index', 'flatness/index', 'plot/index'];
+const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index'];
 
 /** size(entry, external): the minified and gzipped bytes of one entry's browser bundle. */
 async function size(entry: string, external: string[]): Promise<{ min: number; gz: number }> {

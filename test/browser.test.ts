@@ -2,7 +2,8 @@
 // (tsconfig.browser.json maps '#host/*' to the browser twins, as package.json's `imports` do for the published dist/),
 // served on 127.0.0.1 by a tiny node:http server, and run in Debian's Chromium driven by playwright-core: SGD, SAM
 // and RWP train on the wasm backend and give the same numbers as Node from the same key, with no console errors, and
-// the Node-only features throw NotInBrowserError. Also: the browser bundles of the entry points import no `node:` module.
+// the Node-only features throw NotInBrowserError. Also: the browser bundles of the entry points import no `node:` module
+// and use no `process`.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -18,7 +19,7 @@ import { workload, type Run } from './browser/workload.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const ENTRIES = ['index', 'laws/index', 'models/index', 'flatness/index', 'plot/index'];
+const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index'];
 
 /** bundle(entry, external): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory, with its metafile. */
 async function bundle(entry: string, external: string[] = []): Promise<{ code: string; metafile: Metafile }> {
@@ -30,11 +31,12 @@ async function bundle(entry: string, external: string[] = []): Promise<{ code: s
 const nodeImports = (m: Metafile): string[] =>
   Object.entries(m.inputs).flatMap(([file, i]) => i.imports.filter((x) => x.path.startsWith('node:') || x.external && !x.path.startsWith('@tensorflow/')).map((x) => `${file} → ${x.path}`));
 
-test('browser: the entry points (main, laws, models, flatness, plot) bundle for the browser with no node: import', async () => {
+test('browser: every entry point (main, laws, data, models, flatness, plot) bundles for the browser with no node: import and no process', async () => {
   for (const e of ENTRIES) {
     const { code, metafile } = await bundle(join(root, 'src', `${e}.ts`), ['@tensorflow/*']);
     assert.deepEqual(nodeImports(metafile), [], `${e}: imports of Node modules`);
     assert.doesNotMatch(code, /(?:from|import\(|require\()\s*["']node:/, `${e}: the bundle's code names a node: module`);
+    assert.doesNotMatch(code, /\bprocess\s*\.\s*[a-z]/i, `${e}: the bundle uses Node's process`);
     assert.ok(!Object.keys(metafile.inputs).some((f) => /\.node\.ts$/.test(f)), `${e}: a Node twin of src/host was bundled`);
   }
 });
@@ -56,6 +58,8 @@ interface PageResult {
   readonly leaked: number;
   readonly roundTrip: number[];
   readonly bytes: number;
+  readonly shapes: number[][][];
+  readonly tensorsAtEnd: number;
   readonly errors: Record<string, { name: string; message: string }>;
 }
 let result: PageResult | undefined;
@@ -115,14 +119,17 @@ test('browser: the same key gives the same losses and parameters in Chromium as 
   }
 });
 
-test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes', () => {
+test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes; a Dataset from bytes batches', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
-  const { save, parallel, workers } = result.errors;
+  const { save, parallel, workers, mnist } = result.errors;
   assert.deepEqual(save, { name: 'NotInBrowserError', message: 'checkpoint save(dir) is not available in a browser: use serialize() / deserialize(), which work on bytes (store them with fetch, a Blob download or IndexedDB)' });
   for (const e of [parallel!, workers!]) {
     assert.equal(e.name, 'NotInBrowserError', e.message);
     assert.match(e.message, /^the parallel interpreter \(parallel\(\), train\(\{ workers \}\)\) is not available in a browser/);
   }
+  assert.deepEqual(mnist, { name: 'NotInBrowserError', message: "loading the 'mnist' dataset package is not available in a browser: fetch the images and labels yourself and build the Dataset with makeDataset (from 'optimix/data')" });
   assert.deepEqual(result.roundTrip, [1, 2, 3, 4, 0.5, -0.5]);
   assert.ok(result.bytes > 0);
+  assert.deepEqual(result.shapes, [[[4, 2, 2, 1], [4, 2]], [[4, 2, 2, 1], [4, 2]]], 'a Dataset made from bytes, shuffled and batched');
+  assert.equal(result.tensorsAtEnd, 0, 'tensors left by the page');
 });

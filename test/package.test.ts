@@ -148,7 +148,7 @@ test('package: installed from its tarball into a fresh project, examples/plain-n
 test('package: the installed tarball bundles for a page (esbuild, platform browser): the browser twins, no node: module', async () => {
   assert.notEqual(project, '', 'the previous test installed the tarball');
   const { build } = await import('esbuild');
-  writeFileSync(join(project, 'page.mjs'), "import { ready, sgd } from 'optimix';\nimport { mlp } from 'optimix/models';\nconsole.log(ready, sgd, mlp);\n");
+  writeFileSync(join(project, 'page.mjs'), "import { ready, sgd } from 'optimix';\nimport { makeDataset } from 'optimix/data';\nimport { mlp } from 'optimix/models';\nconsole.log(ready, sgd, makeDataset, mlp);\n");
   const r = await build({ entryPoints: [join(project, 'page.mjs')], absWorkingDir: project, bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, external: ['@tensorflow/*'], tsconfigRaw: '{}', logLevel: 'silent' }); // a user's page: not this repository's tsconfig paths
   const inputs = Object.keys(r.metafile.inputs);
   assert.ok(inputs.some((f) => f.endsWith('dist/host/worker_threads.browser.js')), 'the browser twin of worker_threads was bundled');

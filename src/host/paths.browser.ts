@@ -6,6 +6,10 @@ function fail(): never {
   throw new NotInBrowserError('a loss module given by file path', 'give a URL (new URL(…, import.meta.url)); worker threads are Node-only too');
 }
 
+/** cwd(): the page's address (where relative URLs resolve). */
+export const cwd: typeof Node.cwd = () => (globalThis as { location?: { href: string } }).location?.href ?? '';
+/** execArgv(): none. */
+export const execArgv: typeof Node.execArgv = () => [];
 /** createRequire: throws NotInBrowserError. */
 export const createRequire = fail as unknown as typeof Node.createRequire;
 /** isAbsolute: throws NotInBrowserError. */

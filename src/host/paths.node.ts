@@ -2,3 +2,9 @@
 export { createRequire } from 'node:module';
 export { isAbsolute, resolve as resolvePath } from 'node:path';
 export { pathToFileURL } from 'node:url';
+
+/** cwd(): the working directory (`process.cwd()`). */
+export const cwd = (): string => process.cwd();
+
+/** execArgv(): Node's own command-line options (`process.execArgv`). */
+export const execArgv = (): readonly string[] => process.execArgv;

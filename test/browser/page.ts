@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { cleanGrad, deserialize, disposeTree, key, optimizer, parallel, ready, save, serialize, sgd, train, type Tree } from 'optimix';
+import { batches, loadMnist, makeDataset, shuffle } from 'optimix/data';
 import { mlp } from 'optimix/models';
 import { workload } from './workload.js';
 
@@ -39,14 +40,23 @@ async function main(): Promise<unknown> {
   const model = mlp({ inputShape: [2], hidden: [3], classes: 2 });
   const mp = model.init(key(1));
   const ms = opt.init(mp);
-  const batch = { x: tf.ones([4, 2]), y: tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2) };
+  const batch = { x: tf.ones([4, 2]), y: tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2)) };
   const errors = {
     save: await thrown(() => save('checkpoints/run', { params, state })),
     parallel: await thrown(() => parallel({ model, workers: 1 }).step(opt, model.loss, mp, batch, ms)),
     workers: await thrown(() => train(opt, model, mp, [batch], { workers: 1 })),
+    mnist: await thrown(() => loadMnist()),
   };
   disposeTree([params, state, loaded.params, loaded.state, mp, ms, batch]);
-  return { backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength };
+  // A Dataset from bytes a page fetched (here: made), shuffled and batched as under Node.
+  const bytes = new Float32Array(Array.from({ length: 8 * 4 }, (_, i) => i / 32)).buffer;
+  const ds = makeDataset({ name: 'fetched', n: 8, shape: [2, 2, 1], classes: 2, classNames: ['a', 'b'], x: new Float32Array(bytes), y: Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]), normalization: { kind: 'unit', mean: 0, std: 1 }, index: Int32Array.from({ length: 8 }, (_, i) => i) });
+  const shapes = [...batches(shuffle(ds, key(3)), 4, key(4))].map((b) => {
+    const s = [b.x.shape, b.y.shape];
+    disposeTree(b);
+    return s;
+  });
+  return { backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength, shapes, tensorsAtEnd: tf.memory().numTensors - before };
 }
 
 main().then(
