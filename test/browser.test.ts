@@ -2,7 +2,7 @@
 // (tsconfig.browser.json maps '#host/*' to the browser twins, as package.json's `imports` do for the published dist/),
 // served on 127.0.0.1 by a tiny node:http server, and run in Debian's Chromium driven by playwright-core: SGD, SAM
 // and RWP train on the wasm backend and give the same numbers as Node from the same key, with no console errors, and
-// the Node-only features throw NotInBrowserError. Also: the browser bundles of the entry points import no `node:` module
+// the Node-only features throw NotInBrowserError; a module Web Worker trains the same numbers too. Also: the browser bundles of the entry points import no `node:` module
 // and use no `process`.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,20 +60,26 @@ interface PageResult {
   readonly bytes: number;
   readonly shapes: number[][][];
   readonly tensorsAtEnd: number;
+  readonly worker: { ok: boolean; error?: string; backend: string; runs: Run[] };
   readonly errors: Record<string, { name: string; message: string }>;
 }
 let result: PageResult | undefined;
 const consoleErrors: string[] = [];
+let inNode: Promise<Run[]> | undefined;
+/** nodeRuns(): the workload's runs in this process, on wasm (computed once). */
+const nodeRuns = (): Promise<Run[]> => (inNode ??= ready({ backend: 'wasm' }).then((b) => (assert.equal(b, 'wasm'), workload())));
 const notFound: string[] = [];
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const page = (await bundle(join(root, 'test/browser/page.ts'))).code;
+  const worker = (await bundle(join(root, 'test/browser/worker.ts'))).code;
   server = createServer((req, res) => {
     const url = req.url ?? '/';
     const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
     if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
     else if (url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
+    else if (url === '/worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
     else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
     else {
       notFound.push(url);
@@ -111,12 +117,18 @@ test('browser: SGD, SAM and RWP train in Chromium on the wasm backend (loss fall
 
 test('browser: the same key gives the same losses and parameters in Chromium as in Node, bit for bit (SGD, SAM, RWP)', async () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
-  assert.equal(await ready({ backend: 'wasm' }), 'wasm');
-  const node = await workload();
+  const node = await nodeRuns();
   for (const [i, r] of node.entries()) {
     assert.deepEqual(result.runs[i]!.losses, r.losses, `${r.name}: losses`);
     assert.deepEqual(result.runs[i]!.params, r.params, `${r.name}: parameters`);
   }
+});
+
+test('browser: in a module Web Worker the wasm backend trains SGD, SAM and RWP with the same numbers as Node, bit for bit', async () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.ok(result.worker.ok, `the worker failed: ${result.worker.error}`);
+  assert.equal(result.worker.backend, 'wasm');
+  assert.deepEqual(result.worker.runs, await nodeRuns());
 });
 
 test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes; a Dataset from bytes batches', () => {
