@@ -69,6 +69,7 @@ let inNode: Promise<Run[]> | undefined;
 /** nodeRuns(): the workload's runs in this process, on wasm (computed once). */
 const nodeRuns = (): Promise<Run[]> => (inNode ??= ready({ backend: 'wasm' }).then((b) => (assert.equal(b, 'wasm'), workload())));
 const notFound: string[] = [];
+const wasmServed: string[] = [];
 
 before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
@@ -80,7 +81,7 @@ before(async () => {
     if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
     else if (url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
     else if (url === '/worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
-    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
+    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!)) && wasmServed.push(wasm[1]!) > 0) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
     else {
       notFound.push(url);
       res.writeHead(404).end();
@@ -109,6 +110,7 @@ before(async () => {
 test('browser: SGD, SAM and RWP train in Chromium on the wasm backend (loss falls), with no tensor leaked and no console error', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   assert.equal(result.backend, 'wasm');
+  assert.deepEqual([...new Set(wasmServed)], ['tfjs-backend-wasm-simd.wasm'], 'the page (not cross-origin isolated) and its worker load the SIMD build');
   assert.deepEqual(result.runs.map((r) => r.name), ['SGD', 'SAM', 'RWP']);
   for (const r of result.runs) assert.ok(r.losses.at(-1)! < r.losses[0]! / 10, `${r.name}: loss ${r.losses[0]} → ${r.losses.at(-1)}`);
   assert.equal(result.leaked, 0, 'tensors left after training');
