@@ -42,7 +42,7 @@ before(async () => {
   await symlink(join(root, 'node_modules'), join(pkg, 'node_modules'), 'dir');
   await node(['scripts/build.mjs'], pkg, 120_000);
   const npm = process.env['npm_execpath'];
-  const packArgs = ['pack', '--pack-destination', work, '--json', '--silent'];
+  const packArgs = ['pack', '--pack-destination', work, '--json', '--silent', '--ignore-scripts']; // built above; npm 11 prints prepack's output into --json
   const { stdout } = npm !== undefined && npm.endsWith('.js') ? await node([npm, ...packArgs], pkg) : await run('npm', packArgs, { cwd: pkg, timeout: 60_000 });
   const tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
   await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'newcomer-app', private: true, type: 'module' }));
