@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { envVar, processHandlerGuard, registerLoaderHook } from '#host/runtime';
+import { envVar, processHandlerGuard, registerTfjsResolveHook } from '#host/runtime';
 import { markReady } from './readiness.js';
 import { checkKeys } from './validate.js';
 
@@ -33,7 +33,7 @@ export function onBackendReady(install: (backend: BackendName) => void): void {
 function loadGradients(): Promise<void> {
   gradientsLoaded ??= (async () => {
     if (tf.getGradient('Square') === undefined) {
-      registerLoaderHook(new URL('./tfjsResolveHook.mjs', import.meta.url).href);
+      registerTfjsResolveHook();
       await import('@tensorflow/tfjs-core/dist/register_all_gradients.js' as string);
     }
   })();

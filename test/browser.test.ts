@@ -37,6 +37,7 @@ test('browser: every entry point (main, laws, data, models, flatness, plot) bund
     assert.deepEqual(nodeImports(metafile), [], `${e}: imports of Node modules`);
     assert.doesNotMatch(code, /(?:from|import\(|require\()\s*["']node:/, `${e}: the bundle's code names a node: module`);
     assert.doesNotMatch(code, /\bprocess\s*\.\s*[a-z]/i, `${e}: the bundle uses Node's process`);
+    assert.doesNotMatch(code, /tfjsResolveHook/, `${e}: the bundle refers to the Node module hook`);
     assert.ok(!Object.keys(metafile.inputs).some((f) => /\.node\.ts$/.test(f)), `${e}: a Node twin of src/host was bundled`);
   }
 });

@@ -7,8 +7,8 @@ export const envVar: typeof Node.envVar = () => undefined;
 /** cpuCount(): `navigator.hardwareConcurrency`, else 1. */
 export const cpuCount: typeof Node.cpuCount = () => (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
 
-/** registerLoaderHook(url): nothing to do (a bundler resolves tfjs-core's gradient modules). */
-export const registerLoaderHook: typeof Node.registerLoaderHook = () => undefined;
+/** registerTfjsResolveHook(): nothing to do (a bundler resolves tfjs-core's gradient modules). */
+export const registerTfjsResolveHook: typeof Node.registerTfjsResolveHook = () => undefined;
 
 /** processHandlerGuard(): nothing to guard (no process). */
 export const processHandlerGuard: typeof Node.processHandlerGuard = () => () => undefined;

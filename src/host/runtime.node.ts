@@ -9,8 +9,8 @@ export const envVar = (name: string): string | undefined => process.env[name];
 /** cpuCount(): the threads this machine can run at once (`os.availableParallelism()`). */
 export const cpuCount = (): number => availableParallelism();
 
-/** registerLoaderHook(url): install a module-resolution hook (`module.register`) so that later imports go through it. */
-export const registerLoaderHook = (url: string): void => register(url);
+/** registerTfjsResolveHook(): install ../tfjsResolveHook.mjs (`module.register`), so that tfjs-core's extensionless ESM sources load. */
+export const registerTfjsResolveHook = (): void => register(new URL('../tfjsResolveHook.mjs', import.meta.url).href);
 
 /** processHandlerGuard(): a function that removes every uncaughtException / unhandledRejection handler added since this call. */
 export function processHandlerGuard(): () => void {
