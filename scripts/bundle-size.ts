@@ -1,6 +1,7 @@
 // Bundle size: each entry point (main, laws, data, models, flatness, plot) bundled by esbuild for the browser,
 // minified, with tfjs external; printed as minified and gzipped (level 9) bytes, with its runtime dependencies
-// (fp-ts, fast-check) bundled in, and without them (optimix's own code only). Usage: npm run bundle-size
+// (fp-ts, fast-check) bundled in, and without them (optimix's own code only); then, for scale, the main entry with tfjs.
+// Usage: npm run bundle-size
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
@@ -21,3 +22,5 @@ for (const e of ENTRIES) {
   const name = e === 'index' ? 'optimix' : `optimix/${e.replace('/index', '')}`;
   console.log(`| ${name} | ${kB(all.min)} | ${kB(all.gz)} | ${kB(own.min)} | ${kB(own.gz)} |`);
 }
+const whole = await size('index', []);
+console.log(`\nfor scale, the main entry with tfjs bundled in (tfjs-core, the wasm and cpu backends; the .wasm files are separate): ${kB(whole.min)} minified, ${kB(whole.gz)} gzipped`);
