@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { envVar, processHandlerGuard } from '#host/runtime';
 import { markReady } from './readiness.js';
 import { checkKeys } from './validate.js';
 
@@ -38,10 +39,10 @@ function loadGradients(): Promise<void> {
 /** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   checkKeys('ready', options, ['backend', 'onFallback']);
-  const wanted: BackendName = options.backend ?? (process.env['OPTIMIX_BACKEND'] === 'cpu' ? 'cpu' : 'wasm');
+  const wanted: BackendName = options.backend ?? (envVar('OPTIMIX_BACKEND') === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;
-  const handlersBefore = new Set<unknown>([...process.listeners('uncaughtException'), ...process.listeners('unhandledRejection')]);
+  const removeNewHandlers = processHandlerGuard();
   if (tf.getBackend() !== wanted) {
     let ok = false;
     try {
@@ -59,8 +60,7 @@ export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   await tf.ready();
   // The WASM module (Emscripten) installs process handlers that rethrow every uncaught error and print its whole
   // minified source with it; remove them so errors read normally.
-  for (const l of process.listeners('uncaughtException')) if (!handlersBefore.has(l)) process.removeListener('uncaughtException', l);
-  for (const l of process.listeners('unhandledRejection')) if (!handlersBefore.has(l)) process.removeListener('unhandledRejection', l);
+  removeNewHandlers();
   for (const install of kernelInstallers) install(chosen);
   markReady();
   return chosen;

@@ -85,3 +85,5 @@ export type { Normals } from './perturbation/normals.js';
 export type { Validate } from './source/define.js';
 export type { Shapes } from './source/resolve.js';
 export type { Rule } from './validate.js';
+// browser (issue #15): what a Node-only feature (worker threads, checkpoint files) throws in a page.
+export { NotInBrowserError } from './host/notInBrowser.js';

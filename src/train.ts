@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BatchError, HyperparameterError } from './errors.js';
 import type { Batch, LossFn } from './model.js';
 import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
-import { availableParallelism } from 'node:os';
+import { cpuCount } from '#host/runtime';
 import { sequential, type Interpreter } from './interpret/interpreter.js';
 import { parallel, type ParallelOptions } from './interpret/parallel.js';
 import { key as rootKey, type Key } from './random.js';
@@ -66,7 +66,7 @@ export interface TrainResult {
 
 /** workerCount(w): the number of worker threads `workers` asks for ('auto' = os.availableParallelism() − 1, at least 1). */
 export function workerCount(w: number | 'auto'): number {
-  if (w === 'auto') return Math.max(1, availableParallelism() - 1);
+  if (w === 'auto') return Math.max(1, cpuCount() - 1);
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`train: workers must be an integer ≥ 1 or 'auto', got ${String(w)}`);
   return w;
 }

@@ -25,6 +25,7 @@ const SKIP = new Set(['node_modules', '.git', 'dist', 'out', '.cache', 'docs/api
 let scratch = '';
 let files: string[] = [];
 let unpacked = 0;
+let project = '';
 
 before(() => {
   scratch = mkdtempSync(join(tmpdir(), 'optimix-pack-'));
@@ -57,13 +58,20 @@ test('package: the tarball has dist/index.js, its types, and every target of mai
   for (const f of ['dist/index.js', 'dist/index.d.ts', ...targets.map(inPackage)]) assert.ok(files.includes(f), `${f} is shipped`);
 });
 
+test("package: every '#host/*' twin of package.json's imports is shipped: the node side with its types, and the browser side", () => {
+  const twins = readdirSync(join(root, 'src/host')).filter((f) => f.endsWith('.node.ts')).map((f) => f.replace(/\.node\.ts$/, ''));
+  assert.ok(twins.length >= 4, `the host twins: ${twins.join(', ')}`);
+  for (const t of twins) for (const f of [`dist/host/${t}.node.js`, `dist/host/${t}.node.d.ts`, `dist/host/${t}.browser.js`]) assert.ok(files.includes(f), `${f} is shipped`);
+});
+
 test('package: every file a shipped module loads by a relative path is shipped (the worker, the resolve hook, …)', () => {
   const modules = files.filter((f) => /\.(m?js|d\.ts)$/.test(f));
   assert.ok(modules.includes('dist/interpret/worker.js') && modules.includes('dist/tfjsGradients.generated.mjs'));
   const missing: string[] = [];
   let checked = 0;
   for (const f of modules) {
-    const text = readFileSync(join(scratch, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, ''); // code, not comments
+    const text = readFileSync(join(scratch, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '') // code, not comments
+      .replace(/"(?:[^"\\\n]|\\.)*\s(?:[^"\\\n]|\\.)*"|`[^`]*\s[^`]*`/g, '""'); // nor messages (double-quoted or template strings with a space; no module path has one)
     const refs = [
       ...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g),
       ...text.matchAll(/new URL\(\s*['"](\.{1,2}\/[^'"]+)['"]\s*,\s*import\.meta\.url/g),
@@ -111,7 +119,13 @@ test("package: tsconfig.json's paths (the examples' 'optimix/…' under tsx) are
       [conditions.import!.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')],
     ]),
   );
+  // …and the host twins: '#host/*' of package.json's `imports`, their Node side mapped to src/ (tsconfig.browser.json maps the browser side).
+  const imports = (pkg as unknown as { imports: Record<string, Record<string, string>> }).imports;
+  for (const [spec, conditions] of Object.entries(imports)) expected[spec] = [conditions.node!.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')];
   assert.deepEqual(tsconfig.compilerOptions.paths, expected);
+  const browser = JSON.parse(readFileSync(join(root, 'tsconfig.browser.json'), 'utf8')) as { compilerOptions: { paths: Record<string, string[]> } };
+  for (const [spec, conditions] of Object.entries(imports)) expected[spec] = [conditions.default!.replace(/^\.\/dist\//, './src/').replace(/\.js$/, '.ts')];
+  assert.deepEqual(browser.compilerOptions.paths, expected, 'tsconfig.browser.json: the same paths, the host twins on their browser side');
 });
 
 test("package: every example imports optimix by name ('optimix', 'optimix/…' of the exports), never from src/ or dist/", () => {
@@ -132,7 +146,7 @@ test("package: every example imports optimix by name ('optimix', 'optimix/…' o
 test('package: installed from its tarball into a fresh project, examples/plain-node.mjs runs as a user would run it (workers included)', () => {
   // The project: the packed tarball unpacked as node_modules/optimix, every other package linked from this repository's
   // node_modules, and the example copied in unchanged.
-  const project = join(scratch, 'user-project');
+  project = join(scratch, 'user-project');
   const modules = join(project, 'node_modules');
   mkdirSync(join(modules, 'optimix'), { recursive: true });
   const packed = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], { cwd: scratch, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 })) as Array<{ filename: string }>;
@@ -145,4 +159,15 @@ test('package: installed from its tarball into a fresh project, examples/plain-n
   const out = execFileSync(process.execPath, ['plain-node.mjs'], { cwd: project, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
   assert.match(out, /gives bitwise the parameters of sequential/, 'the parallel run, in a worker loaded from the tarball, matched the sequential one');
   assert.match(out, /plain-node example: ok/);
+});
+
+test('package: the installed tarball bundles for a page (esbuild, platform browser): the browser twins, no node: module', async () => {
+  assert.notEqual(project, '', 'the previous test installed the tarball');
+  const { build } = await import('esbuild');
+  writeFileSync(join(project, 'page.mjs'), "import { ready, sgd } from 'optimix';\nimport { makeDataset } from 'optimix/data';\nimport { mlp } from 'optimix/models';\nconsole.log(ready, sgd, makeDataset, mlp);\n");
+  const r = await build({ entryPoints: [join(project, 'page.mjs')], absWorkingDir: project, bundle: true, platform: 'browser', format: 'esm', write: false, metafile: true, external: ['@tensorflow/*'], tsconfigRaw: '{}', logLevel: 'silent' }); // a user's page: not this repository's tsconfig paths
+  const inputs = Object.keys(r.metafile.inputs);
+  assert.ok(inputs.some((f) => f.endsWith('dist/host/worker_threads.browser.js')), 'the browser twin of worker_threads was bundled');
+  assert.deepEqual(inputs.filter((f) => /\.node\.js$/.test(f)), [], 'no Node twin bundled');
+  assert.deepEqual(Object.values(r.metafile.inputs).flatMap((i) => i.imports.filter((x) => x.path.startsWith('node:')).map((x) => x.path)), []);
 });

@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { fileSystem } from '#host/fs';
 import { withChecksum } from './checksum.js';
 import { CheckpointError } from './errors.js';
 import type { Manifest } from './format.js';
@@ -11,44 +9,36 @@ import { serialize, type CheckpointInput } from './serialize.js';
 export const MANIFEST_FILE = 'manifest.json';
 const WEIGHTS_FILE = /^weights-[0-9a-f]{8}-[0-9a-f]{8}\.bin$/;
 
-/** writeAtomic(path, bytes): write to a temporary file beside path, flush it to disk, then rename it over path. */
-async function writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const tmp = `${path}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
-  const fh = await open(tmp, 'wx');
+type Fs = ReturnType<typeof fileSystem>;
+
+/** writeAtomic(fs, path, bytes): write to a temporary file beside path, flush it to disk, then rename it over path. */
+async function writeAtomic(fs: Fs, path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${fs.pid}-${fs.randomHex(4)}`;
+  const fh = await fs.open(tmp, 'wx');
   try {
     await fh.writeFile(bytes);
     await fh.sync();
   } catch (e) {
     await fh.close();
-    await rm(tmp, { force: true });
+    await fs.rm(tmp, { force: true });
     throw e;
   }
   await fh.close();
   try {
-    await rename(tmp, path);
+    await fs.rename(tmp, path);
   } catch (e) {
-    await rm(tmp, { force: true });
+    await fs.rm(tmp, { force: true });
     throw e;
   }
 }
 
 const TEMPORARY = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
-/** isAlive(pid): whether a process with this id runs on this machine (signal 0 tests without sending). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** removeStaleTemporaries(dir): remove the temporary files of saves whose process is gone (killed mid-write). */
-async function removeStaleTemporaries(dir: string): Promise<void> {
-  for (const f of await readdir(dir)) {
+/** removeStaleTemporaries(fs, dir): remove the temporary files of saves whose process is gone (killed mid-write). */
+async function removeStaleTemporaries(fs: Fs, dir: string): Promise<void> {
+  for (const f of await fs.readdir(dir)) {
     const m = TEMPORARY.exec(f);
-    if (m !== null && (f.startsWith(`${MANIFEST_FILE}.`) || f.startsWith('weights-')) && Number(m[1]) !== process.pid && !isAlive(Number(m[1]))) await rm(join(dir, f), { force: true });
+    if (m !== null && (f.startsWith(`${MANIFEST_FILE}.`) || f.startsWith('weights-')) && Number(m[1]) !== fs.pid && !fs.isAlive(Number(m[1]))) await fs.rm(fs.join(dir, f), { force: true });
   }
 }
 
@@ -69,17 +59,18 @@ export interface Saved {
  * files of this directory are removed afterwards. Reads tensors only; disposes nothing.
  */
 export async function save(dir: string, input: CheckpointInput): Promise<Saved> {
+  const fs = fileSystem('checkpoint save(dir)');
   const { manifest, weights } = serialize(input);
-  await mkdir(dir, { recursive: true });
-  await removeStaleTemporaries(dir);
+  await fs.mkdir(dir, { recursive: true });
+  await removeStaleTemporaries(fs, dir);
   const crc = manifest.tensors.reduce((h, e) => (Math.imul(h ^ e.crc32, 0x01000193) >>> 0), 0x811c9dc5);
-  const file = `weights-${crc.toString(16).padStart(8, '0')}-${randomBytes(4).toString('hex')}.bin`;
+  const file = `weights-${crc.toString(16).padStart(8, '0')}-${fs.randomHex(4)}.bin`;
   const full: Manifest = withChecksum({ ...manifest, weights: { ...manifest.weights, file } });
-  const weightsPath = join(dir, file);
-  const manifestPath = join(dir, MANIFEST_FILE);
-  await writeAtomic(weightsPath, weights);
-  await writeAtomic(manifestPath, new TextEncoder().encode(`${JSON.stringify(full, null, 1)}\n`));
-  for (const f of await readdir(dir)) if (WEIGHTS_FILE.test(f) && f !== file) await rm(join(dir, f), { force: true });
+  const weightsPath = fs.join(dir, file);
+  const manifestPath = fs.join(dir, MANIFEST_FILE);
+  await writeAtomic(fs, weightsPath, weights);
+  await writeAtomic(fs, manifestPath, new TextEncoder().encode(`${JSON.stringify(full, null, 1)}\n`));
+  for (const f of await fs.readdir(dir)) if (WEIGHTS_FILE.test(f) && f !== file) await fs.rm(fs.join(dir, f), { force: true });
   return { manifest: full, manifestPath, weightsPath };
 }
 
@@ -90,6 +81,7 @@ export async function save(dir: string, input: CheckpointInput): Promise<Saved> 
  * or changed.
  */
 export async function load(dir: string, options: LoadOptions = {}): Promise<Loaded> {
+  const { join, readFile } = fileSystem('checkpoint load(dir)');
   let text: string;
   try {
     text = await readFile(join(dir, MANIFEST_FILE), 'utf8');

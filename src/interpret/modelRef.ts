@@ -1,5 +1,4 @@
-import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { cwd, isAbsolute, pathToFileURL, resolvePath } from '#host/paths';
 import { OptimixError } from '../errors.js';
 import type { LossFn } from '../model.js';
 import type { ModelSpec } from '../models/spec.js';
@@ -46,7 +45,7 @@ export function moduleUrl(m: string | URL): string {
   if (m instanceof URL) return m.href;
   if (typeof m !== 'string' || m === '') throw new ModelRefError(`model.module must be a URL or a path, got ${String(m)}`);
   if (/^[a-z][a-z0-9+.-]*:/i.test(m) && !/^[a-z]:[\\/]/i.test(m)) return m; // a URL (not a Windows drive path)
-  return pathToFileURL(isAbsolute(m) ? m : resolvePath(process.cwd(), m)).href;
+  return pathToFileURL(isAbsolute(m) ? m : resolvePath(cwd(), m)).href;
 }
 
 /**
@@ -102,7 +101,7 @@ async function loadModule(ref: ModuleRef): Promise<LossFn> {
     mod = (await import(url)) as Record<string, unknown>;
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION') throw new ModelRefError(`cannot import the loss module ${url}: ${(e as Error).message}; a TypeScript module needs tsx (run with \`npx tsx\`), or write it as .js/.mjs for plain node`);
-    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && url.startsWith('file:')) throw new ModelRefError(`cannot import the loss module ${url} (a relative path is resolved against the working directory, ${process.cwd()}; or pass new URL('./model.ts', import.meta.url)): ${(e as Error).message}`);
+    if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && url.startsWith('file:')) throw new ModelRefError(`cannot import the loss module ${url} (a relative path is resolved against the working directory, ${cwd()}; or pass new URL('./model.ts', import.meta.url)): ${(e as Error).message}`);
     throw e;
   }
   return pick(mod[name], ref, name);

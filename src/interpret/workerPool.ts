@@ -1,7 +1,7 @@
 // The parallel interpreter's worker threads: starting them (with a deadline), sending requests (each with a
 // deadline), taking replies (by event or by polling), and ending them — a worker that fails is replaced on next use.
 import * as tf from '@tensorflow/tfjs-core';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '#host/worker_threads';
 import type { BackendName } from '../backend.js';
 import { OptimixError } from '../errors.js';
 import { wasmKernelSettings } from '../kernels/index.js';

@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
+import { createRequire, cwd, execArgv, pathToFileURL } from '#host/paths';
 import { ModelRefError, type ModelRef } from './modelRef.js';
 
 const TS = /\.[cm]?tsx?$/;
@@ -10,7 +9,7 @@ function tsxApi(): string | undefined {
     return import.meta.resolve('tsx/esm/api');
   } catch {
     try {
-      return pathToFileURL(createRequire(pathToFileURL(`${process.cwd()}/`).href).resolve('tsx/esm/api')).href;
+      return pathToFileURL(createRequire(pathToFileURL(`${cwd()}/`).href).resolve('tsx/esm/api')).href;
     } catch {
       return undefined;
     }
@@ -26,7 +25,7 @@ export function workerSource(ref: ModelRef): { readonly code: string | URL; read
   const worker = new URL(TS.test(new URL(here).pathname) ? './worker.ts' : './worker.js', here);
   const module = 'module' in ref ? String(ref.module) : '';
   // The parent runs under tsx (`npx tsx`, `node --import tsx`): its modules may rely on tsx's resolution too.
-  const underTsx = process.execArgv.some((a) => /[\\/]tsx[\\/]|^tsx$|=tsx$/.test(a));
+  const underTsx = execArgv().some((a) => /[\\/]tsx[\\/]|^tsx$|=tsx$/.test(a));
   if (!underTsx && !TS.test(worker.pathname) && !TS.test(module.replace(/[?#].*$/, ''))) return { code: worker, eval: false };
   const tsx = tsxApi();
   if (tsx === undefined) throw new ModelRefError(`parallel: the loss module ${module} is TypeScript, and a worker needs tsx to load it, but tsx cannot be found; install tsx (npm i -D tsx) and run under it, or give a .js/.mjs module`);

@@ -6,6 +6,7 @@ import { makeConv2DBackpropInput } from './conv2DBackpropInput.js';
 import { makeMaxPoolGrad } from './maxPoolGrad.js';
 import { unsortedSegmentSumConfig } from './unsortedSegmentSum.js';
 import { checkKeys } from '../validate.js';
+import { envVar } from '#host/runtime';
 
 /** The backward-pass kernels that tfjs-backend-wasm 4.22 lacks, implemented here. */
 export const wasmGradientKernels: readonly KernelConfig[] = [conv2DBackpropFilterConfig, unsortedSegmentSumConfig];
@@ -21,7 +22,7 @@ export interface WasmKernelOptions {
   readonly fastMaxPoolGrad?: boolean;
 }
 
-const defaultOn = process.env['OPTIMIX_WASM_FAST_KERNELS'] !== '0';
+const defaultOn = envVar('OPTIMIX_WASM_FAST_KERNELS') !== '0';
 let settings: Required<WasmKernelOptions> = { fastConvInput: defaultOn, fastMaxPoolGrad: defaultOn };
 
 /** The current replacement settings (passed to worker threads so that every thread computes alike). */

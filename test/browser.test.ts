@@ -1,0 +1,150 @@
+// optimix in a real browser: the library and a page (test/browser/page.ts) are bundled by esbuild for the browser
+// (tsconfig.browser.json maps '#host/*' to the browser twins, as package.json's `imports` do for the published dist/),
+// served on 127.0.0.1 by a tiny node:http server, and run in Debian's Chromium driven by playwright-core: SGD, SAM
+// and RWP train on the wasm backend and give the same numbers as Node from the same key, with no console errors, and
+// the Node-only features throw NotInBrowserError; a module Web Worker trains the same numbers too. Also: the browser bundles of the entry points import no `node:` module
+// and use no `process`.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build, type Metafile } from 'esbuild';
+import { chromium, type BrowserContext } from 'playwright-core';
+import { ready } from 'optimix';
+import { workload, type Run } from './browser/workload.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = '/usr/bin/chromium';
+const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
+const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index'];
+
+/** bundle(entry, external): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory, with its metafile. */
+async function bundle(entry: string, external: string[] = []): Promise<{ code: string; metafile: Metafile }> {
+  const r = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, metafile: true, tsconfig: join(root, 'tsconfig.browser.json'), external, logLevel: 'silent' });
+  return { code: r.outputFiles[0]!.text, metafile: r.metafile };
+}
+
+/** Every import of a `node:` module (or a Node builtin by bare name) that a bundle's inputs make. */
+const nodeImports = (m: Metafile): string[] =>
+  Object.entries(m.inputs).flatMap(([file, i]) => i.imports.filter((x) => x.path.startsWith('node:') || x.external && !x.path.startsWith('@tensorflow/')).map((x) => `${file} → ${x.path}`));
+
+test('browser: every entry point (main, laws, data, models, flatness, plot) bundles for the browser with no node: import and no process', async () => {
+  for (const e of ENTRIES) {
+    const { code, metafile } = await bundle(join(root, 'src', `${e}.ts`), ['@tensorflow/*']);
+    assert.deepEqual(nodeImports(metafile), [], `${e}: imports of Node modules`);
+    assert.doesNotMatch(code, /(?:from|import\(|require\()\s*["']node:/, `${e}: the bundle's code names a node: module`);
+    assert.doesNotMatch(code, /\bprocess\s*\.\s*[a-z]/i, `${e}: the bundle uses Node's process`);
+    assert.doesNotMatch(code, /tfjsResolveHook/, `${e}: the bundle refers to the Node module hook`);
+    assert.ok(!Object.keys(metafile.inputs).some((f) => /\.node\.ts$/.test(f)), `${e}: a Node twin of src/host was bundled`);
+  }
+});
+
+let server: Server | undefined;
+let browser: BrowserContext | undefined;
+let profile = '';
+after(async () => {
+  await browser?.close();
+  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  if (profile !== '') rmSync(profile, { recursive: true, force: true });
+});
+
+interface PageResult {
+  readonly ok: boolean;
+  readonly error?: string;
+  readonly backend: string;
+  readonly runs: Run[];
+  readonly leaked: number;
+  readonly roundTrip: number[];
+  readonly bytes: number;
+  readonly shapes: number[][][];
+  readonly tensorsAtEnd: number;
+  readonly worker: { ok: boolean; error?: string; backend: string; runs: Run[] };
+  readonly errors: Record<string, { name: string; message: string }>;
+}
+let result: PageResult | undefined;
+const consoleErrors: string[] = [];
+let inNode: Promise<Run[]> | undefined;
+/** nodeRuns(): the workload's runs in this process, on wasm (computed once). */
+const nodeRuns = (): Promise<Run[]> => (inNode ??= ready({ backend: 'wasm' }).then((b) => (assert.equal(b, 'wasm'), workload())));
+const notFound: string[] = [];
+const wasmServed: string[] = [];
+
+before(async () => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
+  const page = (await bundle(join(root, 'test/browser/page.ts'))).code;
+  const worker = (await bundle(join(root, 'test/browser/worker.ts'))).code;
+  server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
+    if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
+    else if (url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
+    else if (url === '/worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
+    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!)) && wasmServed.push(wasm[1]!) > 0) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
+    else {
+      notFound.push(url);
+      res.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  profile = mkdtempSync(join(tmpdir(), 'optimix-chromium-'));
+  // A fresh profile (--user-data-dir, which playwright takes as launchPersistentContext's first argument).
+  browser = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    timeout: 30_000,
+  });
+  const tab = await browser.newPage();
+  tab.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  tab.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
+  await tab.goto(`http://127.0.0.1:${port}/`);
+  await tab.waitForFunction(() => 'optimixResult' in globalThis, undefined, { timeout: 45_000 });
+  result = (await tab.evaluate(() => (globalThis as unknown as { optimixResult: unknown }).optimixResult)) as PageResult;
+});
+
+test('browser: SGD, SAM and RWP train in Chromium on the wasm backend (loss falls), with no tensor leaked and no console error', () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.equal(result.backend, 'wasm');
+  assert.deepEqual([...new Set(wasmServed)], ['tfjs-backend-wasm-simd.wasm'], 'the page (not cross-origin isolated) and its worker load the SIMD build');
+  assert.deepEqual(result.runs.map((r) => r.name), ['SGD', 'SAM', 'RWP']);
+  for (const r of result.runs) assert.ok(r.losses.at(-1)! < r.losses[0]! / 10, `${r.name}: loss ${r.losses[0]} → ${r.losses.at(-1)}`);
+  assert.equal(result.leaked, 0, 'tensors left after training');
+  assert.deepEqual(consoleErrors, [], `console errors (requests not found: ${notFound.join(', ')})`);
+});
+
+test('browser: the same key gives the same losses and parameters in Chromium as in Node, bit for bit (SGD, SAM, RWP)', async () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  const node = await nodeRuns();
+  for (const [i, r] of node.entries()) {
+    assert.deepEqual(result.runs[i]!.losses, r.losses, `${r.name}: losses`);
+    assert.deepEqual(result.runs[i]!.params, r.params, `${r.name}: parameters`);
+  }
+});
+
+test('browser: in a module Web Worker the wasm backend trains SGD, SAM and RWP with the same numbers as Node, bit for bit', async () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.ok(result.worker.ok, `the worker failed: ${result.worker.error}`);
+  assert.equal(result.worker.backend, 'wasm');
+  assert.deepEqual(result.worker.runs, await nodeRuns());
+});
+
+test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes; a Dataset from bytes batches', () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  const { save, parallel, workers, mnist } = result.errors;
+  assert.deepEqual(save, { name: 'NotInBrowserError', message: 'checkpoint save(dir) is not available in a browser: use serialize() / deserialize(), which work on bytes (store them with fetch, a Blob download or IndexedDB)' });
+  for (const e of [parallel!, workers!]) {
+    assert.equal(e.name, 'NotInBrowserError', e.message);
+    assert.match(e.message, /^the parallel interpreter \(parallel\(\), train\(\{ workers \}\)\) is not available in a browser/);
+  }
+  assert.deepEqual(mnist, { name: 'NotInBrowserError', message: "loading the 'mnist' dataset package is not available in a browser: fetch the images and labels yourself and build the Dataset with makeDataset (from 'optimix/data')" });
+  assert.deepEqual(result.roundTrip, [1, 2, 3, 4, 0.5, -0.5]);
+  assert.ok(result.bytes > 0);
+  assert.deepEqual(result.shapes, [[[4, 2, 2, 1], [4, 2]], [[4, 2, 2, 1], [4, 2]]], 'a Dataset made from bytes, shuffled and batched');
+  assert.equal(result.tensorsAtEnd, 0, 'tensors left by the page');
+});

@@ -1,0 +1,84 @@
+// The page of test/browser.test.ts (bundled by esbuild for the browser): trains the workload on the wasm backend, then
+// tries the Node-only features and the checkpoint bytes round trip, and leaves everything in `window.optimixResult`.
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { cleanGrad, deserialize, disposeTree, key, optimizer, parallel, ready, save, serialize, sgd, train, type Tree } from 'optimix';
+import { batches, loadMnist, makeDataset, shuffle } from 'optimix/data';
+import { mlp } from 'optimix/models';
+import { workload } from './workload.js';
+
+// The two page APIs used below (the project type-checks without the DOM library).
+declare const localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
+declare const caches: { open(name: string): Promise<{ put(url: string, r: Response): Promise<void>; match(url: string): Promise<Response | undefined> }> };
+
+/** The page's Worker constructor (module workers), typed here for the same reason. */
+declare const Worker: new (url: string, options: { type: 'module' }) => { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: { message: string }) => void) | null; terminate(): void };
+
+/** inWorker(ms): what test/browser/worker.ts posts, or a failure if it errs or says nothing within ms. */
+function inWorker(ms: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const w = new Worker('/worker.js', { type: 'module' });
+    const done = (r: unknown) => {
+      clearTimeout(timer);
+      w.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, error: `the worker did not answer within ${ms} ms` }), ms);
+    w.onmessage = (e) => done(e.data);
+    w.onerror = (e) => done({ ok: false, error: `the worker failed: ${e.message}` });
+  });
+}
+
+/** name and message of what fn threw (or 'none'). */
+async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
+  try {
+    await fn();
+    return { name: 'none', message: '' };
+  } catch (e) {
+    return { name: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+async function main(): Promise<unknown> {
+  setWasmPaths('/wasm/');
+  const backend = await ready();
+  const before = tf.memory().numTensors;
+  const runs = await workload();
+  const leaked = tf.memory().numTensors - before;
+  const params: Tree = { w: tf.tensor2d([[1, 2], [3, 4]]), b: tf.tensor1d([0.5, -0.5]) };
+  const opt = optimizer(cleanGrad, sgd(0.1));
+  const state = opt.init(params);
+  // docs/browser.md's "Checkpoints as bytes", as written there.
+  const { manifest, weights } = serialize({ params, state, opt });
+  localStorage.setItem('run/manifest', JSON.stringify(manifest));
+  await (await caches.open('optimix')).put('/run/weights', new Response(weights));
+  const buffer = await (await (await caches.open('optimix')).match('/run/weights'))!.arrayBuffer();
+  const loaded = deserialize(JSON.parse(localStorage.getItem('run/manifest')!), buffer, { params, opt });
+  const roundTrip = [...(loaded.params['w'] as tf.Tensor).dataSync(), ...(loaded.params['b'] as tf.Tensor).dataSync()];
+  const model = mlp({ inputShape: [2], hidden: [3], classes: 2 });
+  const mp = model.init(key(1));
+  const ms = opt.init(mp);
+  const batch = { x: tf.ones([4, 2]), y: tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2)) };
+  const errors = {
+    save: await thrown(() => save('checkpoints/run', { params, state })),
+    parallel: await thrown(() => parallel({ model, workers: 1 }).step(opt, model.loss, mp, batch, ms)),
+    workers: await thrown(() => train(opt, model, mp, [batch], { workers: 1 })),
+    mnist: await thrown(() => loadMnist()),
+  };
+  disposeTree([params, state, loaded.params, loaded.state, mp, ms, batch]);
+  // A Dataset from bytes a page fetched (here: made), shuffled and batched as under Node.
+  const bytes = new Float32Array(Array.from({ length: 8 * 4 }, (_, i) => i / 32)).buffer;
+  const ds = makeDataset({ name: 'fetched', n: 8, shape: [2, 2, 1], classes: 2, classNames: ['a', 'b'], x: new Float32Array(bytes), y: Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]), normalization: { kind: 'unit', mean: 0, std: 1 }, index: Int32Array.from({ length: 8 }, (_, i) => i) });
+  const shapes = [...batches(shuffle(ds, key(3)), 4, key(4))].map((b) => {
+    const s = [b.x.shape, b.y.shape];
+    disposeTree(b);
+    return s;
+  });
+  const worker = await inWorker(30_000);
+  return { worker, backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength, shapes, tensorsAtEnd: tf.memory().numTensors - before };
+}
+
+main().then(
+  (r) => Object.assign(globalThis, { optimixResult: { ok: true, ...(r as object) } }),
+  (e: Error) => Object.assign(globalThis, { optimixResult: { ok: false, error: `${e.name}: ${e.message}\n${e.stack ?? ''}` } }),
+);
