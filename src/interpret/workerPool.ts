@@ -3,7 +3,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '#host/worker_threads';
 import type { BackendName } from '../backend.js';
-import { OptimixError } from '../errors.js';
 import { wasmKernelSettings } from '../kernels/index.js';
 import type { ModelRef } from './modelRef.js';
 import { workerSource } from './workerSource.js';
