@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByAdadelta`; defaults rho = 0.9, eps = 1e-6 (optax's). */
@@ -18,7 +18,7 @@ export function scaleByAdadelta({ rho = 0.9, eps = 1e-6 }: AdadeltaOptions = {})
   /** Running mean of the squared updates out (E[Δ²]). */
   readonly eX: Tree;
 }> {
-  orThrow(all({ rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
+  orThrow(all({ options: knownKeys(arguments[0], ['rho', 'eps']), rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
   return transformation(
     (params) => ({ eG: zerosLike(params), eX: zerosLike(params) }),
     (u, { eG, eX }) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith3, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByFactoredRms`; defaults as optax's: factored, decayRate 0.8, decayOffset 0, minDimSizeToFactor 128, eps 1e-30. */
@@ -44,6 +44,7 @@ export function scaleByFactoredRms(options: FactoredRmsOptions = {}): GradientTr
   const { factored = true, decayRate = 0.8, decayOffset = 0, minDimSizeToFactor = 128, eps = 1e-30 } = options;
   orThrow(
     all({
+      options: knownKeys(options, ['factored', 'decayRate', 'decayOffset', 'minDimSizeToFactor', 'eps']),
       factored: bool('factored', factored),
       decayRate: num('decayRate', decayRate, rules.nonNegative),
       decayOffset: num('decayOffset', decayOffset, { test: Number.isInteger, says: 'must be an integer' }),

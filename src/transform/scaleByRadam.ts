@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules, type Rule } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules, type Rule } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** RAdam's threshold must be ≥ 4: below it, some step has threshold ≤ ρₜ < 4, where rₜ is the root of a negative number (optax gives NaN there). */
@@ -34,7 +34,7 @@ export function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, th
   readonly nu: Tree;
 }> {
   orThrow(
-    all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
+    all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'threshold']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
     'scaleByRadam',
   );
   const roInf = 2 / (1 - b2) - 1;

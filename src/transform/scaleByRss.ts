@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByRss`; defaults initialAccumulatorValue = 0.1, eps = 1e-7 (optax's and tf.train.adagrad's). */
@@ -16,7 +16,7 @@ export function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }: RssOpt
   /** The sum of squared updates so far, plus the initial value. */
   readonly sumOfSquares: Tree;
 }> {
-  orThrow(all({ initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
+  orThrow(all({ options: knownKeys(arguments[0], ['initialAccumulatorValue', 'eps']), initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
   return transformation(
     (params) => ({ sumOfSquares: map(params, (x) => tf.fill(x.shape, initialAccumulatorValue, 'float32')) }),
     (u, { sumOfSquares }) => {

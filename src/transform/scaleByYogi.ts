@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 
 /** Options of `scaleByYogi`; defaults b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 (optax's). */
@@ -28,6 +28,7 @@ export function scaleByYogi({ b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, ini
 }> {
   orThrow(
     all({
+      options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'initialAccumulatorValue']),
       b1: num('b1', b1, rules.unitOpen),
       b2: num('b2', b2, rules.unitOpen),
       eps: num('eps', eps, rules.nonNegative),
