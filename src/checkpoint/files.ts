@@ -6,6 +6,7 @@ import { CheckpointError } from './errors.js';
 import type { Manifest } from './format.js';
 import { deserialize, unreadable, type Loaded, type LoadOptions } from './deserialize.js';
 import { serialize, type CheckpointInput } from './serialize.js';
+import { checkKeys } from '../validate.js';
 
 /** The manifest's file name in a checkpoint directory. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -90,6 +91,7 @@ export async function save(dir: string, input: CheckpointInput): Promise<Saved> 
  * or changed.
  */
 export async function load(dir: string, options: LoadOptions = {}): Promise<Loaded> {
+  checkKeys('load', options, ['params', 'opt']);
   let text: string;
   try {
     text = await readFile(join(dir, MANIFEST_FILE), 'utf8');

@@ -2,6 +2,7 @@ import { labelOf, type Hyper } from '../schedule.js';
 import { cost } from './cost.js';
 import type { Describer, PerturbationDescriber, SourceNode } from './node.js';
 import { perturbationDef, sourceDef } from './walk.js';
+import { checkKeys } from '../validate.js';
 
 const num = (x: number): string => String(Number(x.toPrecision(12)));
 const sub = (i: number): string => String.fromCharCode(0x2081 + i);
@@ -17,6 +18,7 @@ function countPerturbations(s: SourceNode): number {
  * `0.5·∇L(w) + 0.5·∇L(w+ε), ε_i ~ N(0,(0.01·‖w_i‖)²)`; with `{ cost: true }` followed by `[2 gradients, depth 1]`.
  */
 export function describe(source: SourceNode, options: { readonly cost?: boolean } = {}): string {
+  checkKeys('describe', options, ['cost']);
   const defs: string[] = [];
   const many = countPerturbations(source) > 1;
   let eps = 0;
