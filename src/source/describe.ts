@@ -28,17 +28,20 @@ export function describe(source: SourceNode, options: { readonly cost?: boolean 
     defs.push(`${symbol}_t = ${labelOf(h)}`);
     return `${symbol}_t`;
   };
-  const perturbationText = (p: SourceNode, name: string, point: string, from: string): string => {
-    const d: PerturbationDescriber = { eps: name, point, from, hyper, num, child: (c, e, f) => perturbationText(c, e, `${f}+${e}`, f) };
+  // `batch` (e.g. '; B_k') marks the gradients a perturbation takes as ones on that batch: ∇L(w; B_k), not ∇L(w).
+  const perturbationText = (p: SourceNode, name: string, point: string, from: string, batch = ''): string => {
+    const bare = (f: string): string => (batch === '' ? f : f.replace(batch, ''));
+    const d: PerturbationDescriber = { eps: name, point, from: `${from}${batch}`, hyper, num, child: (c, e, f) => perturbationText(c, e, `${bare(f)}+${e}`, bare(f), batch) };
     return perturbationDef(p, 'describe').describe(p, d);
   };
   const describer = (batch: string): Describer => ({
     batch,
     source: (child, b = batch) => sourceDef(child, 'describe').describe(child, describer(b)),
     perturbation: (p) => {
-      const name = many ? `ε${sub(eps++)}` : 'ε';
+      const one = many ? `ε${sub(eps++)}` : 'ε';
+      const name = batch.endsWith('_k') ? `${one}_k` : one; // micro-batches: one ε per micro-batch B_k
       const point = `w+${name}${batch}`;
-      defs.push(perturbationText(p, name, point, 'w'));
+      defs.push(perturbationText(p, name, point, 'w', batch));
       return point;
     },
     hyper,
