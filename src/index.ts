@@ -74,3 +74,5 @@ export { workerCount } from './train.js';
 export { normals, normalWords, withNormalWords, seedWords, normalsEngine } from './normal.js';
 export { normalTensor } from './normalTensor.js';
 export { philox4x32 } from './philox.js';
+// sweep (issue #14): optax's noisy_sgd as chain(addNoise, scaleByLearningRate).
+export { noisySgd, safeNoisySgd, type NoisySgdOptions } from './transform/noisySgd.js';

@@ -120,6 +120,8 @@ const TABLE: Record<string, () => readonly [readonly unknown[], Record<string, u
   cosineOnecycle: () => [[], { transitionSteps: 10, peakValue: 1 }],
   linearOnecycle: () => [[], { transitionSteps: 10, peakValue: 1 }],
   adamw: () => [[0.1], {}],
+  noisySgd: () => [[0.1], {}],
+  safeNoisySgd: () => [[0.1], {}],
   ready: () => [[], {}],
   gradientOf: () => [[om.cleanGrad, () => tf.scalar(0), {}, {}], {}],
   train: () => [[om.optimizer(om.cleanGrad, base()), () => tf.scalar(0), {}, []], {}],
