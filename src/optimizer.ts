@@ -4,7 +4,9 @@ import { combine, evaluate, type Evaluation, type SourceState } from './interpre
 import type { Batch, LossFn } from './model.js';
 import { fold, isKey, key as rootKey, type Key } from './random.js';
 import type { ResolvedSource } from './source/resolved.js';
+import { isNode } from './source/registries.js';
 import { resolve, statefulPaths } from './source/resolve.js';
+import { sourceDef } from './source/walk.js';
 import type { GradientSource } from './source/types.js';
 import { checkBatch, checkParams, checkStructure, structureProblems } from './structure.js';
 import { checkReady } from './readiness.js';
@@ -54,6 +56,8 @@ export function optimizer(source: GradientSource, transform: AnyTransformation):
   if (typeof transform?.init !== 'function' || typeof transform?.update !== 'function') {
     throw new TypeError('optimizer(source, transform): transform must be a gradient transformation { init, update }');
   }
+  if (!isNode(source)) throw new TypeError(`optimizer(source, transform): source must be a gradient source (cleanGrad, sam(), rwp(), …), got ${JSON.stringify(source)}`);
+  sourceDef(source, 'optimizer(source, transform)'); // an UnknownKindError naming the kind and the known ones
   resolve(source, 0, {}); // validates the source's structure (masks are checked per call)
   return Object.freeze({
     source,

@@ -6,7 +6,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type { NonEmptyArray } from 'fp-ts/lib/NonEmptyArray.js';
 import { isSchedule, scheduleFromSpec, type Schedule, type ScheduleSpec, type SpecArg } from './schedule.js';
-import { bool, num, ok, orThrow, rules, type Rule, type Validation } from './validate.js';
+import { bool, keyProblems, num, ok, orThrow, rules, type Rule, type Validation } from './validate.js';
 
 type Problems = string[];
 
@@ -47,6 +47,7 @@ export interface PolynomialOptions {
 /** polynomial({ initValue, endValue, power, transitionSteps, transitionBegin = 0 }): s(t) = (init − end)·(1 − c/T)^p + end, c = clip(t − begin, 0, T) (optax.polynomial_schedule). */
 export function polynomial(o: PolynomialOptions): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['initValue', 'endValue', 'power', 'transitionSteps', 'transitionBegin']));
   finite(p, 'initValue', o.initValue);
   finite(p, 'endValue', o.endValue);
   finite(p, 'power', o.power);
@@ -71,6 +72,7 @@ const ramp = (init: number, end: number, steps: number): ((t: number) => number)
  */
 export function joinSchedules(o: { readonly schedules: readonly (Schedule | ScheduleSpec)[]; readonly boundaries: readonly number[] }): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['schedules', 'boundaries']));
   const isSpec = (s: unknown): s is ScheduleSpec => typeof s === 'object' && s !== null && typeof (s as ScheduleSpec).name === 'string' && Array.isArray((s as ScheduleSpec).args);
   if (!Array.isArray(o.schedules) || o.schedules.length === 0 || !o.schedules.every((s) => isSchedule(s) || isSpec(s))) {
     p.push(`schedules must be a non-empty array of schedules, got ${String(o.schedules)}`);
@@ -101,6 +103,7 @@ export function joinSchedules(o: { readonly schedules: readonly (Schedule | Sche
 /** warmupConstant({ initValue, peakValue, warmupSteps }): linear init → peak over warmupSteps, then peak (optax.warmup_constant_schedule). */
 export function warmupConstant(o: { readonly initValue: number; readonly peakValue: number; readonly warmupSteps: number }): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['initValue', 'peakValue', 'warmupSteps']));
   finite(p, 'initValue', o.initValue);
   finite(p, 'peakValue', o.peakValue);
   integer(p, 'warmupSteps', o.warmupSteps, 0);
@@ -136,6 +139,7 @@ export interface WarmupExponentialDecayOptions {
  */
 export function warmupExponentialDecay(o: WarmupExponentialDecayOptions): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['initValue', 'peakValue', 'warmupSteps', 'transitionSteps', 'decayRate', 'transitionBegin', 'staircase', 'endValue']));
   finite(p, 'initValue', o.initValue);
   finite(p, 'peakValue', o.peakValue);
   integer(p, 'warmupSteps', o.warmupSteps, 0);
@@ -206,8 +210,9 @@ const cycle = (o: WarmupCosineDecayOptions): ((t: number) => number) => {
  */
 export function sgdr(o: { readonly cycles: readonly WarmupCosineDecayOptions[] }): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['cycles']));
   if (!Array.isArray(o.cycles) || o.cycles.length === 0) p.push(`cycles must be a non-empty array, got ${String(o.cycles)}`);
-  else o.cycles.forEach((c, i) => cycleProblems(p, `cycles[${i}].`, c));
+  else o.cycles.forEach((c, i) => (cycleProblems(p, `cycles[${i}].`, c), p.push(...keyProblems(c, ['initValue', 'peakValue', 'warmupSteps', 'decaySteps', 'endValue', 'exponent'], `cycles[${i}]`))));
   need('sgdr', p);
   const fs = o.cycles.map(cycle);
   const starts: number[] = [];
@@ -240,6 +245,7 @@ export interface PiecewiseInterpolateOptions {
  */
 export function piecewiseInterpolate(o: PiecewiseInterpolateOptions): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['interpolateType', 'initValue', 'boundariesAndScales']));
   if (o.interpolateType !== 'linear' && o.interpolateType !== 'cosine') p.push(`interpolateType must be 'linear' or 'cosine', got ${String(o.interpolateType)}`);
   finite(p, 'initValue', o.initValue);
   const entries = Object.entries(o.boundariesAndScales ?? {}).map(([k, v]) => [Number(k), v] as const);
@@ -300,6 +306,7 @@ const onecycleProblems = (p: Problems, o: OnecycleOptions & { readonly pctFinal?
  */
 export function cosineOnecycle(o: OnecycleOptions): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['transitionSteps', 'peakValue', 'pctStart', 'divFactor', 'finalDivFactor']));
   onecycleProblems(p, o);
   need('cosineOnecycle', p);
   const div = o.divFactor ?? 25;
@@ -315,6 +322,7 @@ export function cosineOnecycle(o: OnecycleOptions): Schedule {
  */
 export function linearOnecycle(o: OnecycleOptions & { readonly pctFinal?: number }): Schedule {
   const p: Problems = [];
+  p.push(...keyProblems(o, ['transitionSteps', 'peakValue', 'pctStart', 'pctFinal', 'divFactor', 'finalDivFactor']));
   onecycleProblems(p, o);
   need('linearOnecycle', p);
   const div = o.divFactor ?? 25;

@@ -82,7 +82,8 @@ test('mSharpnessSam laws: one micro-batch is SAM bit for bit; ρ = 0 is the clea
   laws.check(laws.reducesToClean(mSharpnessSam({ ρ: 0, microBatches: 1 })), { numRuns: 10, seed: 1 });
   assert.deepEqual(cost(mSharpnessSam({ microBatches: 4 })), { gradients: 8, depth: 2 });
   const s = mSharpnessSam({ microBatches: 4, ρ: 0.1 });
-  assert.equal(describe(s), '(1/4)·Σ_k ∇L(w+ε; B_k), B = B₁ ∪ … ∪ B_4, ε = 0.1·∇L(w)/‖∇L(w)‖');
+  // ε is taken per micro-batch: ε_k from ∇L(w; B_k), as the m-sharpness of Foret et al. 2021 §4.1 (issue #14).
+  assert.equal(describe(s), '(1/4)·Σ_k ∇L(w+ε_k; B_k), B = B₁ ∪ … ∪ B_4, ε_k = 0.1·∇L(w; B_k)/‖∇L(w; B_k)‖');
   assert.ok(equals(fromJSON(JSON.parse(JSON.stringify(toJSON(s)))), s));
   assert.throws(() => mSharpnessSam({ microBatches: 0 }), /microBatches \(n, the number of micro-batches\) must be an integer ≥ 1, got 0/);
   assert.throws(() => mSharpnessSam({ microBatches: 2, rho: -1 }), /ρ \(rho\) must be ≥ 0/);

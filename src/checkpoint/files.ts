@@ -4,6 +4,7 @@ import { CheckpointError } from './errors.js';
 import type { Manifest } from './format.js';
 import { deserialize, unreadable, type Loaded, type LoadOptions } from './deserialize.js';
 import { serialize, type CheckpointInput } from './serialize.js';
+import { checkKeys } from '../validate.js';
 
 /** The manifest's file name in a checkpoint directory. */
 export const MANIFEST_FILE = 'manifest.json';
@@ -81,6 +82,7 @@ export async function save(dir: string, input: CheckpointInput): Promise<Saved> 
  * or changed.
  */
 export async function load(dir: string, options: LoadOptions = {}): Promise<Loaded> {
+  checkKeys('load', options, ['params', 'opt']);
   const { join, readFile } = fileSystem('checkpoint load(dir)');
   let text: string;
   try {

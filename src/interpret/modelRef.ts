@@ -1,5 +1,6 @@
 import { cwd, isAbsolute, pathToFileURL, resolvePath } from '#host/paths';
 import { OptimixError } from '../errors.js';
+import { checkKeys } from '../validate.js';
 import type { LossFn } from '../model.js';
 import type { ModelSpec } from '../models/spec.js';
 
@@ -87,6 +88,7 @@ async function pick(value: unknown, ref: ModuleRef, name: string): Promise<LossF
  * working directory); `.ts` works under tsx, `.js`/`.mjs` under plain node.
  */
 export async function lossFrom(module: string | URL, options: { readonly export?: string; readonly args?: readonly unknown[] } = {}): Promise<LossFn> {
+  checkKeys('lossFrom', options, ['export', 'args']);
   const ref: ModuleRef = { module: moduleUrl(module), ...(options.export !== undefined ? { export: options.export } : {}), ...(options.args !== undefined ? { args: options.args } : {}) };
   const loss = await loadModule(ref);
   // A fresh function, so that tagging never touches the module's own export.

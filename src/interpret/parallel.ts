@@ -15,6 +15,7 @@ import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js
 import { WorkerError } from './workerError.js';
 import { workerPool, type Slot } from './workerPool.js';
 import type { EvalReply, MemoryReply, WorkerMemory } from './worker.js';
+import { checkKeys } from '../validate.js';
 
 export { WorkerError };
 
@@ -126,6 +127,7 @@ const drawKey = (d: { readonly seed: number; readonly shape: readonly number[] }
  * `close()` when done.
  */
 export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
+  checkKeys('parallel', options, ['workers', 'model', 'backend', 'spin', 'stepTimeout', 'startTimeout', 'shards', 'drawAhead']);
   const count = options.workers ?? 1;
   const spin = options.spin ?? 20;
   const stepTimeout = options.stepTimeout ?? 60_000;

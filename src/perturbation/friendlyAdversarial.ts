@@ -3,7 +3,7 @@ import type { Hyper } from '../schedule.js';
 import { definePerturbation } from '../source/define.js';
 import type { ResolvedPerturbation, SourceNode } from '../source/node.js';
 import { globalNorm, type Tree } from '../tree.js';
-import { all, hyper, orThrow, rules } from '../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../validate.js';
 
 /** F-SAM's ε = ρ·d/(‖d‖ + 1e-12), d = g − σ·m, m ← λ·m + (1 − λ)·g a moving average of the clean gradients g. */
 export interface FriendlyAdversarial extends SourceNode {
@@ -59,6 +59,6 @@ definePerturbation<FriendlyAdversarial, Resolved>({
 export function friendlyAdversarial(rho: Hyper, options: { readonly sigma?: Hyper; readonly lambda?: Hyper } = {}): FriendlyAdversarial {
   const sigma = options.sigma ?? 1;
   const lambda = options.lambda ?? 0.9;
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative), lambda: hyper('λ (lambda)', lambda, rules.unitOpen) }), 'friendlyAdversarial');
+  orThrow(all({ options: knownKeys(options, ['sigma', 'lambda']), rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative), lambda: hyper('λ (lambda)', lambda, rules.unitOpen) }), 'friendlyAdversarial');
   return Object.freeze({ kind: 'friendlyAdversarial', rho, sigma, lambda });
 }

@@ -1,4 +1,5 @@
 import { HyperparameterError } from '../errors.js';
+import { checkKeys } from '../validate.js';
 import type { PerturbationDefinition, ResolvedPerturbation, ResolvedSource, SourceDefinition, SourceNode } from './node.js';
 import { perturbations, sources } from './registries.js';
 
@@ -36,6 +37,7 @@ const maker =
  * costed by `cost`, and run by both interpreters (the parallel one's workers import `module`).
  */
 export function defineSource<S extends SourceNode, R extends ResolvedSource>(spec: SourceSpec<S, R>): (fields: Omit<S, 'kind'>) => S {
+  checkKeys('defineSource', spec, ['kind', 'module', 'validate', 'make', 'resolve', 'evaluate', 'describe', 'cost', 'stateful', 'branches', 'sources', 'perturbations'], 'the spec');
   const make = spec.make ?? maker<S>(spec.kind, spec.validate);
   sources.define({ ...spec, make } as SourceDefinition);
   return (fields) => make(fields as unknown as Record<string, unknown>);
@@ -47,6 +49,7 @@ export function defineSource<S extends SourceNode, R extends ResolvedSource>(spe
  * `perturbedGrad`. Its noise comes from `s.normal(name)`, keyed by (key, step, perturbation, leaf) like the built-ins'.
  */
 export function definePerturbation<P extends SourceNode, R extends ResolvedPerturbation>(spec: PerturbationSpec<P, R>): (fields: Omit<P, 'kind'>) => P {
+  checkKeys('definePerturbation', spec, ['kind', 'module', 'validate', 'make', 'resolve', 'describe', 'sample', 'stateful', 'update', 'draws', 'cost', 'perturbations'], 'the spec');
   const make = spec.make ?? maker<P>(spec.kind, spec.validate);
   perturbations.define({ ...spec, make } as PerturbationDefinition);
   return (fields) => make(fields as unknown as Record<string, unknown>);

@@ -2,6 +2,7 @@ import { labelOf, type Hyper } from '../schedule.js';
 import { cost } from './cost.js';
 import type { Describer, PerturbationDescriber, SourceNode } from './node.js';
 import { perturbationDef, sourceDef } from './walk.js';
+import { checkKeys } from '../validate.js';
 
 const num = (x: number): string => String(Number(x.toPrecision(12)));
 const sub = (i: number): string => String.fromCharCode(0x2081 + i);
@@ -17,6 +18,7 @@ function countPerturbations(s: SourceNode): number {
  * `0.5·∇L(w) + 0.5·∇L(w+ε), ε_i ~ N(0,(0.01·‖w_i‖)²)`; with `{ cost: true }` followed by `[2 gradients, depth 1]`.
  */
 export function describe(source: SourceNode, options: { readonly cost?: boolean } = {}): string {
+  checkKeys('describe', options, ['cost']);
   const defs: string[] = [];
   const many = countPerturbations(source) > 1;
   let eps = 0;
@@ -26,17 +28,20 @@ export function describe(source: SourceNode, options: { readonly cost?: boolean 
     defs.push(`${symbol}_t = ${labelOf(h)}`);
     return `${symbol}_t`;
   };
-  const perturbationText = (p: SourceNode, name: string, point: string, from: string): string => {
-    const d: PerturbationDescriber = { eps: name, point, from, hyper, num, child: (c, e, f) => perturbationText(c, e, `${f}+${e}`, f) };
+  // `batch` (e.g. '; B_k') marks the gradients a perturbation takes as ones on that batch: ∇L(w; B_k), not ∇L(w).
+  const perturbationText = (p: SourceNode, name: string, point: string, from: string, batch = ''): string => {
+    const bare = (f: string): string => (batch === '' ? f : f.replace(batch, ''));
+    const d: PerturbationDescriber = { eps: name, point, from: `${from}${batch}`, hyper, num, child: (c, e, f) => perturbationText(c, e, `${bare(f)}+${e}`, bare(f), batch) };
     return perturbationDef(p, 'describe').describe(p, d);
   };
   const describer = (batch: string): Describer => ({
     batch,
     source: (child, b = batch) => sourceDef(child, 'describe').describe(child, describer(b)),
     perturbation: (p) => {
-      const name = many ? `ε${sub(eps++)}` : 'ε';
+      const one = many ? `ε${sub(eps++)}` : 'ε';
+      const name = batch.endsWith('_k') ? `${one}_k` : one; // micro-batches: one ε per micro-batch B_k
       const point = `w+${name}${batch}`;
-      defs.push(perturbationText(p, name, point, 'w'));
+      defs.push(perturbationText(p, name, point, 'w', batch));
       return point;
     },
     hyper,

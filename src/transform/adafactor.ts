@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, bool, hyper, num, ok, problem, rules, type Validation } from '../validate.js';
+import { all, bool, hyper, knownKeys, num, ok, problem, rules, type Validation } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { clipByBlockRms, scaleByParamBlockRms } from './blockRms.js';
 import { chain } from './chain.js';
@@ -30,6 +30,7 @@ const adafactorRule = defineRule<AdafactorOptions>(
   'adafactor',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['multiplyByParameterScale', 'clippingThreshold', 'momentum', 'weightDecayRate', 'weightDecayMask', 'factored', 'decayRate', 'decayOffset', 'minDimSizeToFactor', 'eps']),
       learningRate: hyper('learningRate', lr, rules.nonNegative),
       factored: bool('factored', o.factored ?? true),
       decayRate: num('decayRate', o.decayRate ?? 0.8, rules.nonNegative),

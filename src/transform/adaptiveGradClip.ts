@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { filterNorms, zipWith } from '../tree.js';
-import { all, num, ok, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, ok, orThrow, rules } from '../validate.js';
 import { stateless, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -30,6 +30,7 @@ export const adaptiveGradClip = defineTransform('adaptiveGradClip', function ada
   const { eps = 1e-3, axis } = options;
   orThrow(
     all({
+      options: knownKeys(options, ['eps', 'axis']),
       clipping: num('clipping', clipping, rules.nonNegative),
       eps: num('eps', eps, rules.nonNegative),
       axis: axis === undefined ? ok(undefined) : num('axis', axis, { test: (x) => Number.isInteger(x), says: 'must be an integer' }),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { valueAt, type Hyper } from '../schedule.js';
 import { zipWith } from '../tree.js';
-import { checkValue, hyper, orThrow, rules } from '../validate.js';
+import { all, checkValue, hyper, knownKeys, orThrow, rules } from '../validate.js';
 import { maskFn, type Mask } from './mask.js';
 import type { NameMask } from './masked.js';
 import { transformation, type GradientTransformation } from './types.js';
@@ -19,7 +19,7 @@ export const addDecayedWeights = defineTransform('addDecayedWeights', function a
   /** Updates so far (the step a weight-decay schedule is evaluated at). */
   readonly count: number;
 }> {
-  orThrow(hyper('weightDecay', weightDecay, rules.nonNegative), 'addDecayedWeights');
+  orThrow(all({ options: knownKeys(options, ['mask']), weightDecay: hyper('weightDecay', weightDecay, rules.nonNegative) }), 'addDecayedWeights');
   const mask = options.mask === undefined ? undefined : maskFn('addDecayedWeights', options.mask);
   return transformation(
     () => ({ count: 0 }),

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fold, foldName, isKey, toSeed, type Key } from '../random.js';
 import { map } from '../tree.js';
-import { all, num, orThrow, problem, ok, rules } from '../validate.js';
+import { all, knownKeys, num, ok, orThrow, problem, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -27,6 +27,7 @@ export const addNoise = defineTransform('addNoise', function addNoise(options: A
   const { eta, gamma, key } = options;
   orThrow(
     all({
+      options: knownKeys(options, ['eta', 'gamma', 'key']),
       eta: num('eta', eta, rules.nonNegative),
       gamma: num('gamma', gamma, rules.nonNegative),
       key: isKey(key) ? ok(key) : problem(`key must be made by key(seed), got ${JSON.stringify(key)}`),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, reductionAxes } from '../tree.js';
-import { num, orThrow } from '../validate.js';
+import { all, knownKeys, num, orThrow } from '../validate.js';
 import { stateless, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -10,6 +10,6 @@ import { defineTransform } from './define.js';
  * axis); `centralize({ axis: -1 })` centralizes each output filter of tfjs's `[in, out]` and `[kh, kw, in, out]`, the paper's.
  */
 export const centralize = defineTransform('centralize', function centralize({ axis = 0 }: { readonly axis?: number } = {}): GradientTransformation<null> {
-  orThrow(num('axis', axis, { test: (x) => Number.isInteger(x), says: 'must be an integer' }), 'centralize');
+  orThrow(all({ options: knownKeys(arguments[0], ['axis']), axis: num('axis', axis, { test: (x) => Number.isInteger(x), says: 'must be an integer' }) }), 'centralize');
   return stateless((u) => map(u, (x) => (x.rank > 1 ? tf.sub(x, tf.mean(x, reductionAxes(x, axis), true)) : x)));
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -11,7 +11,7 @@ export const ema = defineTransform('ema', function ema(decay: number, { debias =
   /** The moving average m (not debiased), named like the params. */
   readonly ema: Tree;
 }> {
-  orThrow(all({ decay: num('decay', decay, rules.unitOpen), debias: bool('debias', debias) }), 'ema');
+  orThrow(all({ options: knownKeys(arguments[1], ['debias']), decay: num('decay', decay, rules.unitOpen), debias: bool('debias', debias) }), 'ema');
   return transformation(
     (params) => ({ count: 0, ema: zerosLike(params) }),
     (u, state) => {

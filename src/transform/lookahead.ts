@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformArg } from './transformArg.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
 import { defineTransform } from './define.js';
@@ -34,7 +34,7 @@ export interface LookaheadOptions {
 export const lookahead = defineTransform('lookahead', function lookahead(fast: AnyTransformation, options: LookaheadOptions): GradientTransformation<LookaheadState> {
   const { syncPeriod, slowStepSize, resetState = false } = options;
   orThrow(
-    all({ fast: transformArg('fast', fast), syncPeriod: num('syncPeriod', syncPeriod, rules.positiveInteger), slowStepSize: num('slowStepSize', slowStepSize, rules.unit), resetState: bool('resetState', resetState) }),
+    all({ options: knownKeys(options, ['syncPeriod', 'slowStepSize', 'resetState']), fast: transformArg('fast', fast), syncPeriod: num('syncPeriod', syncPeriod, rules.positiveInteger), slowStepSize: num('slowStepSize', slowStepSize, rules.unit), resetState: bool('resetState', resetState) }),
     'lookahead',
   );
   return {

@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, hyper, num, rules } from '../validate.js';
+import { all, hyper, knownKeys, num, rules } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { defineRule } from './defineRule.js';
@@ -30,6 +30,7 @@ const muonRule = defineRule<MuonRuleOptions>(
   'muon',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['weightDecay', 'adamB1', 'adamB2', 'adamEpsRoot', 'adamWeightDecay', 'adamLearningRate', 'nsCoeffs', 'nsSteps', 'beta', 'eps', 'nesterov', 'adaptive']),
       learningRate: hyper('learningRate', lr, rules.nonNegative),
       muon: checkMuonOptions(o),
       weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),

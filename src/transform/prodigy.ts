@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { valueAt, type Hyper } from '../schedule.js';
 import { map, zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, bool, checkValue, hyper, num, ok, problem, rules } from '../validate.js';
+import { all, bool, checkValue, hyper, knownKeys, num, ok, problem, rules } from '../validate.js';
 import { defineRule } from './defineRule.js';
 import { transformation, type AnyTransformation } from './types.js';
 
@@ -27,6 +27,7 @@ const prodigyRule = defineRule<ProdigyOptions>(
   'prodigy',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['betas', 'beta3', 'eps', 'estimLr0', 'estimLrCoef', 'weightDecay', 'safeguardWarmup']),
       learningRate: hyper('learningRate', lr, rules.nonNegative),
       betas: Array.isArray(o.betas ?? [0.9, 0.999]) && (o.betas ?? [0.9, 0.999]).length === 2 ? ok(o.betas) : problem('betas must be a pair [b1, b2]'),
       b1: num('betas[0]', (o.betas ?? [0.9, 0.999])[0], rules.unitOpen),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -19,7 +19,7 @@ export const scaleByAdadelta = defineTransform('scaleByAdadelta', function scale
   /** Running mean of the squared updates out (E[Δ²]). */
   readonly eX: Tree;
 }> {
-  orThrow(all({ rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
+  orThrow(all({ options: knownKeys(arguments[0], ['rho', 'eps']), rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
   return transformation(
     (params) => ({ eG: zerosLike(params), eX: zerosLike(params) }),
     (u, { eG, eX }) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -31,7 +31,7 @@ export const scaleByAmsgrad = defineTransform('scaleByAmsgrad', function scaleBy
   /** The largest bias-corrected second moment seen, v̂max. */
   readonly nuMax: Tree;
 }> {
-  orThrow(all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), biasCorrectionMu: bool('biasCorrectionMu', biasCorrectionMu), biasCorrectionNu: bool('biasCorrectionNu', biasCorrectionNu) }), 'scaleByAmsgrad');
+  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'biasCorrectionMu', 'biasCorrectionNu']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), biasCorrectionMu: bool('biasCorrectionMu', biasCorrectionMu), biasCorrectionNu: bool('biasCorrectionNu', biasCorrectionNu) }), 'scaleByAmsgrad');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params), nuMax: zerosLike(params) }),
     (u, { count, mu, nu, nuMax }) => {

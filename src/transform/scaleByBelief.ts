@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -25,7 +25,7 @@ export const scaleByBelief = defineTransform('scaleByBelief', function scaleByBe
   /** The belief s, the running second moment of u − m. */
   readonly nu: Tree;
 }> {
-  orThrow(all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative) }), 'scaleByBelief');
+  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative) }), 'scaleByBelief');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     (u, { count, mu, nu }) => {

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith3, type Tree } from '../tree.js';
-import { all, bool, num, orThrow, rules } from '../validate.js';
+import { all, bool, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -45,6 +45,7 @@ export const scaleByFactoredRms = defineTransform('scaleByFactoredRms', function
   const { factored = true, decayRate = 0.8, decayOffset = 0, minDimSizeToFactor = 128, eps = 1e-30 } = options;
   orThrow(
     all({
+      options: knownKeys(options, ['factored', 'decayRate', 'decayOffset', 'minDimSizeToFactor', 'eps']),
       factored: bool('factored', factored),
       decayRate: num('decayRate', decayRate, rules.nonNegative),
       decayOffset: num('decayOffset', decayOffset, { test: Number.isInteger, says: 'must be an integer' }),

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -17,7 +17,7 @@ export const scaleByLion = defineTransform('scaleByLion', function scaleByLion({
   /** The momentum m. */
   readonly mu: Tree;
 }> {
-  orThrow(all({ b1: num('b1', b1, rules.unit), b2: num('b2', b2, rules.unit) }), 'scaleByLion');
+  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2']), b1: num('b1', b1, rules.unit), b2: num('b2', b2, rules.unit) }), 'scaleByLion');
   return transformation(
     (params) => ({ mu: zerosLike(params) }),
     (u, { mu }) => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { OptimixError } from '../errors.js';
 import { map, zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, bool, num, ok, orThrow, problem, rules, type Validation } from '../validate.js';
+import { all, bool, knownKeys, num, ok, orThrow, problem, rules, type Validation } from '../validate.js';
 import { stateless, transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -76,7 +76,7 @@ export const scaleByMuon = defineTransform('scaleByMuon', function scaleByMuon(o
   /** The momentum m. */
   readonly mu: Tree;
 }> {
-  orThrow(checkMuonOptions(options), 'scaleByMuon');
+  orThrow(all({ options: knownKeys(options, ['nsCoeffs', 'nsSteps', 'beta', 'eps', 'nesterov', 'adaptive']), muon: checkMuonOptions(options) }), 'scaleByMuon');
   const { nsCoeffs = MUON_NS_COEFFS, nsSteps = 5, beta = 0.95, eps = 1e-8, nesterov = true, adaptive = false } = options;
   return transformation(
     (params) => {

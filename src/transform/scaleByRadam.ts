@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zerosLike, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules, type Rule } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules, type Rule } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -35,7 +35,7 @@ export const scaleByRadam = defineTransform('scaleByRadam', function scaleByRada
   readonly nu: Tree;
 }> {
   orThrow(
-    all({ b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
+    all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'threshold']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
     'scaleByRadam',
   );
   const roInf = 2 / (1 - b2) - 1;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -17,7 +17,7 @@ export const scaleByRss = defineTransform('scaleByRss', function scaleByRss({ in
   /** The sum of squared updates so far, plus the initial value. */
   readonly sumOfSquares: Tree;
 }> {
-  orThrow(all({ initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
+  orThrow(all({ options: knownKeys(arguments[0], ['initialAccumulatorValue', 'eps']), initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
   return transformation(
     (params) => ({ sumOfSquares: map(params, (x) => tf.fill(x.shape, initialAccumulatorValue, 'float32')) }),
     (u, { sumOfSquares }) => {

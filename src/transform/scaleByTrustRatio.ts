@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { zipWith } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { stateless, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -22,7 +22,7 @@ const safeNorm = (x: tf.Tensor, min: number): tf.Tensor => tf.maximum(tf.norm(x)
  * when ‖w‖ or ‖u‖ is 0 — the layer-wise trust ratio of LARS (You et al. 2017) and LAMB (You et al. 2020); optax.scale_by_trust_ratio.
  */
 export const scaleByTrustRatio = defineTransform('scaleByTrustRatio', function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }: TrustRatioOptions = {}): GradientTransformation<null> {
-  orThrow(all({ minNorm: num('minNorm', minNorm, rules.nonNegative), trustCoefficient: num('trustCoefficient', trustCoefficient, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByTrustRatio');
+  orThrow(all({ options: knownKeys(arguments[0], ['minNorm', 'trustCoefficient', 'eps']), minNorm: num('minNorm', minNorm, rules.nonNegative), trustCoefficient: num('trustCoefficient', trustCoefficient, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByTrustRatio');
   return stateless((u, params) =>
     zipWith(u, params, (g, w) => {
       const wn = safeNorm(w, minNorm);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { map, zipWith, type Tree } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
@@ -29,6 +29,7 @@ export const scaleByYogi = defineTransform('scaleByYogi', function scaleByYogi({
 }> {
   orThrow(
     all({
+      options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'initialAccumulatorValue']),
       b1: num('b1', b1, rules.unitOpen),
       b2: num('b2', b2, rules.unitOpen),
       eps: num('eps', eps, rules.nonNegative),

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { OptimixError } from '../errors.js';
 import { linear, valueAt, type Hyper } from '../schedule.js';
 import { map, zipWith, zipWith3, type Tree } from '../tree.js';
-import { all, hyper, num, ok, orThrow, problem, rules } from '../validate.js';
+import { all, hyper, knownKeys, num, ok, orThrow, problem, rules } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { defineRule } from './defineRule.js';
@@ -47,7 +47,7 @@ const f32 = Math.fround;
  */
 export const scheduleFree = defineTransform('scheduleFree', function scheduleFree(base: AnyTransformation, learningRate: Hyper, options: ScheduleFreeOptions = {}): GradientTransformation<ScheduleFreeState> {
   const { b1 = 0.9, weightLrPower = 2 } = options;
-  orThrow(all({ learningRate: hyper('learningRate', learningRate, rules.nonNegative), b1: num('b1', b1, { test: (x) => x > 0 && x <= 1, says: 'must be in (0, 1]' }), weightLrPower: num('weightLrPower', weightLrPower, rules.nonNegative) }), 'scheduleFree');
+  orThrow(all({ options: knownKeys(options, ['b1', 'weightLrPower']), learningRate: hyper('learningRate', learningRate, rules.nonNegative), b1: num('b1', b1, { test: (x) => x > 0 && x <= 1, says: 'must be in (0, 1]' }), weightLrPower: num('weightLrPower', weightLrPower, rules.nonNegative) }), 'scheduleFree');
   return {
     init: (params) => ({ kind: 'scheduleFree', b1, weightSum: 0, stepCount: 1, maxLr: 0, base: base.init(params) as State, z: map(params, (x) => x.clone()) }),
     update: (grads, state, params) =>
@@ -106,6 +106,7 @@ const scheduleFreeSgdRule = defineRule<ScheduleFreeSgdOptions>(
   'scheduleFreeSgd',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['warmupSteps', 'weightDecay', 'b1', 'weightLrPower']),
       learningRate: hyper('learningRate', lr, rules.nonNegative),
       warmupSteps: checkWarmup(lr, o.warmupSteps),
       b1: num('b1', o.b1 ?? 0.9, { test: (x) => x > 0 && x <= 1, says: 'must be in (0, 1]' }),
@@ -137,6 +138,7 @@ const scheduleFreeAdamwRule = defineRule<ScheduleFreeAdamwOptions>(
   'scheduleFreeAdamw',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['warmupSteps', 'b2', 'eps', 'weightDecay', 'b1', 'weightLrPower']),
       learningRate: hyper('learningRate', lr, rules.nonNegative),
       warmupSteps: checkWarmup(lr, o.warmupSteps),
       b1: num('b1', o.b1 ?? 0.9, { test: (x) => x > 0 && x <= 1, says: 'must be in (0, 1]' }),

@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, hyper, num, ok, problem, rules } from '../validate.js';
+import { all, hyper, knownKeys, num, ok, problem, rules } from '../validate.js';
 import { masked, type NameMask } from './masked.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
@@ -20,7 +20,7 @@ export interface LionRuleOptions extends LionOptions {
 }
 const lionRule = defineRule<LionRuleOptions>(
   'lion',
-  (lr, o) => all({ learningRate: lrOk(lr), b1: num('b1', o.b1 ?? 0.9, rules.unit), b2: num('b2', o.b2 ?? 0.99, rules.unit), weightDecay: hyper('weightDecay', o.weightDecay ?? 1e-3, rules.nonNegative), mask: o.mask === undefined || typeof o.mask === 'function' ? ok(null) : problem(`mask must be a function (name, leaf) => boolean, got ${typeof o.mask}`) }),
+  (lr, o) => all({ options: knownKeys(o, ['b1', 'b2', 'weightDecay', 'mask']), learningRate: lrOk(lr), b1: num('b1', o.b1 ?? 0.9, rules.unit), b2: num('b2', o.b2 ?? 0.99, rules.unit), weightDecay: hyper('weightDecay', o.weightDecay ?? 1e-3, rules.nonNegative), mask: o.mask === undefined || typeof o.mask === 'function' ? ok(null) : problem(`mask must be a function (name, leaf) => boolean, got ${typeof o.mask}`) }),
   (lr, { weightDecay = 1e-3, mask, ...o }) => chain(scaleByLion(o), mask === undefined ? addDecayedWeights(weightDecay) : masked(mask, addDecayedWeights(weightDecay)), scaleByLearningRate(lr)),
 );
 /** lion(lr, { b1 = 0.9, b2 = 0.99, weightDecay = 1e-3 }) = chain(scaleByLion, addDecayedWeights, scaleByLearningRate): w ← w − lr·(sign((1−b1)g + b1·m) + wd·w) (Chen et al. 2023; optax.lion). */
@@ -41,7 +41,7 @@ export interface SignumOptions {
 }
 const signumRule = defineRule<SignumOptions>(
   'signum',
-  (lr, o) => all({ learningRate: lrOk(lr), beta: num('beta', o.beta ?? 0.9, rules.unitOpen) }),
+  (lr, o) => all({ options: knownKeys(o, ['beta']), learningRate: lrOk(lr), beta: num('beta', o.beta ?? 0.9, rules.unitOpen) }),
   (lr, o) => chain(movingAverage(o.beta ?? 0.9), scaleBySign(), scaleByLearningRate(lr)),
 );
 /** signum(lr, { beta = 0.9 }) = chain(movingAverage(β), scaleBySign, scaleByLearningRate): m ← βm + (1−β)g; w ← w − lr·sign(m) (Bernstein et al. 2018; optax.signum). */

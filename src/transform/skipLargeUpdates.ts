@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { globalSquaredNorm, map } from '../tree.js';
-import { all, num, orThrow, rules } from '../validate.js';
+import { all, knownKeys, num, orThrow, rules } from '../validate.js';
 import { transformArg } from './transformArg.js';
 import type { AnyTransformation, GradientTransformation, State } from './types.js';
 import { defineTransform } from './define.js';
@@ -21,7 +21,7 @@ export interface SkipLargeUpdatesState {
  * inner state; otherwise apply inner. As optax.MultiSteps(inner, 1, should_skip_update_fn=skip_large_updates). One host read.
  */
 export const skipLargeUpdates = defineTransform('skipLargeUpdates', function skipLargeUpdates(inner: AnyTransformation, { maxSquaredNorm }: { readonly maxSquaredNorm: number }): GradientTransformation<SkipLargeUpdatesState> {
-  orThrow(all({ inner: transformArg('inner', inner), maxSquaredNorm: num('maxSquaredNorm', maxSquaredNorm, rules.positive) }), 'skipLargeUpdates');
+  orThrow(all({ options: knownKeys(arguments[1], ['maxSquaredNorm']), inner: transformArg('inner', inner), maxSquaredNorm: num('maxSquaredNorm', maxSquaredNorm, rules.positive) }), 'skipLargeUpdates');
   return {
     init: (params) => ({ inner: inner.init(params) as State, skipped: 0, lastSquaredNorm: 0 }),
     update: (updates, state, params) => {

@@ -1,5 +1,5 @@
 import type { Hyper } from '../schedule.js';
-import { all, bool, hyper, num, ok, problem, rules } from '../validate.js';
+import { all, bool, hyper, knownKeys, num, ok, problem, rules } from '../validate.js';
 import { addDecayedWeights } from './addDecayedWeights.js';
 import { chain } from './chain.js';
 import { defineRule } from './defineRule.js';
@@ -31,7 +31,7 @@ export interface LambOptions {
 }
 const lambRule = defineRule<LambOptions>(
   'lamb',
-  (lr, o) => all({ learningRate: lrOk(lr), adam: checkAdamOptions({ ...o, eps: o.eps ?? 1e-6 }), weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative), mask: maskOk('mask', o.mask) }),
+  (lr, o) => all({ options: knownKeys(o, ['b1', 'b2', 'eps', 'epsRoot', 'weightDecay', 'mask']), learningRate: lrOk(lr), adam: checkAdamOptions({ ...o, eps: o.eps ?? 1e-6 }), weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative), mask: maskOk('mask', o.mask) }),
   (lr, o) =>
     chain(
       scaleByAdam({ b1: o.b1 ?? 0.9, b2: o.b2 ?? 0.999, eps: o.eps ?? 1e-6, epsRoot: o.epsRoot ?? 0 }),
@@ -64,6 +64,7 @@ const larsRule = defineRule<LarsOptions>(
   'lars',
   (lr, o) =>
     all({
+      options: knownKeys(o, ['weightDecay', 'weightDecayMask', 'trustCoefficient', 'eps', 'trustRatioMask', 'momentum', 'nesterov']),
       learningRate: lrOk(lr),
       weightDecay: hyper('weightDecay', o.weightDecay ?? 0, rules.nonNegative),
       weightDecayMask: maskOk('weightDecayMask', o.weightDecayMask),

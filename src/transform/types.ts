@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Tree } from '../tree.js';
+import { checkKeys } from '../validate.js';
 
 /**
  * Optimizer state: plain data — tensors, numbers, booleans, strings, and objects/arrays of them.
@@ -34,6 +35,7 @@ export function transformation<S extends State>(
   update: (updates: Tree, state: S, params: Tree) => readonly [Tree, S],
   extra: { readonly handlesNonFinite?: boolean } = {},
 ): GradientTransformation<S> {
+  checkKeys('transformation', extra, ['handlesNonFinite'], 'extra');
   return {
     init,
     update: (updates, state, params) => tf.tidy(() => update(updates, state, params) as unknown as tf.TensorContainer) as unknown as readonly [Tree, S],

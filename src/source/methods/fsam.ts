@@ -1,6 +1,6 @@
 import { friendlyAdversarial } from '../../perturbation/friendlyAdversarial.js';
 import type { Hyper } from '../../schedule.js';
-import { all, hyper, orThrow, rules } from '../../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { perturbedGrad } from '../perturbed.js';
 import type { PerturbedGrad } from '../types.js';
@@ -30,6 +30,6 @@ export function fsam(options: FsamOptions = {}): PerturbedGrad {
   const rho = alias<Hyper>('fsam', options, 'rho', 'ρ', 0.05);
   const sigma = alias<Hyper>('fsam', options, 'sigma', 'σ', 1);
   const lambda = alias<Hyper>('fsam', options, 'lambda', 'λ', 0.9);
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative), lambda: hyper('λ (lambda)', lambda, rules.unitOpen) }), 'fsam');
+  orThrow(all({ options: knownKeys(options, ['rho', 'ρ', 'sigma', 'σ', 'lambda', 'λ']), rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative), lambda: hyper('λ (lambda)', lambda, rules.unitOpen) }), 'fsam');
   return perturbedGrad(friendlyAdversarial(rho, { sigma, lambda }));
 }

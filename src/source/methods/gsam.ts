@@ -1,6 +1,6 @@
 import { adversarial } from '../../perturbation/adversarial.js';
 import type { Hyper } from '../../schedule.js';
-import { orThrow, hyper, rules, all } from '../../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { cleanGrad } from '../clean.js';
 import { perturbedGrad } from '../perturbed.js';
@@ -26,6 +26,6 @@ export interface GsamOptions {
 export function gsam(options: GsamOptions = {}): SubtractOrthogonal {
   const rho = alias<Hyper>('gsam', options, 'rho', 'ρ', 0.05);
   const alpha = alias<Hyper>('gsam', options, 'alpha', 'α', 0.2);
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), alpha: hyper('α (alpha)', alpha, rules.nonNegative) }), 'gsam');
+  orThrow(all({ options: knownKeys(options, ['rho', 'ρ', 'alpha', 'α']), rho: hyper('ρ (rho)', rho, rules.nonNegative), alpha: hyper('α (alpha)', alpha, rules.nonNegative) }), 'gsam');
   return subtractOrthogonal(perturbedGrad(adversarial(rho)), cleanGrad, alpha);
 }

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyper } from '../../schedule.js';
 import { globalNorm, type Tree } from '../../tree.js';
-import { all, hyper, num, orThrow, rules } from '../../validate.js';
+import { all, hyper, knownKeys, num, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { defineSource } from '../define.js';
 import type { ResolvedSource, SourceNode } from '../node.js';
@@ -88,6 +88,6 @@ export function lookSam(options: LookSamOptions = {}): LookSam {
   const rho = alias<Hyper>('lookSam', options, 'rho', 'ρ', 0.1);
   const alpha = alias<Hyper>('lookSam', options, 'alpha', 'α', 0.7);
   const k = options.k ?? 5;
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), alpha: hyper('α (alpha)', alpha, rules.nonNegative), k: num('k (steps between full SAM steps)', k, rules.positiveInteger) }), 'lookSam');
+  orThrow(all({ options: knownKeys(options, ['rho', 'ρ', 'alpha', 'α', 'k']), rho: hyper('ρ (rho)', rho, rules.nonNegative), alpha: hyper('α (alpha)', alpha, rules.nonNegative), k: num('k (steps between full SAM steps)', k, rules.positiveInteger) }), 'lookSam');
   return Object.freeze({ kind: 'lookSam', rho, alpha, k });
 }

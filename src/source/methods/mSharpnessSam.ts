@@ -4,7 +4,7 @@ import { HyperparameterError } from '../../errors.js';
 import { alias } from '../alias.js';
 import { microBatches, type MicroBatches } from '../microBatches.js';
 import { perturbedGrad } from '../perturbed.js';
-import { hyper, rules } from '../../validate.js';
+import { hyper, keyProblems, rules } from '../../validate.js';
 
 /** Options of `mSharpnessSam`. */
 export interface MSharpnessSamOptions {
@@ -24,7 +24,7 @@ export interface MSharpnessSamOptions {
 export function mSharpnessSam(options: MSharpnessSamOptions): MicroBatches {
   const rho = alias<Hyper>('mSharpnessSam', options, 'rho', 'ρ', 0.05);
   const n = options?.microBatches;
-  const problems: string[] = [];
+  const problems: string[] = keyProblems(options, ['rho', 'ρ', 'microBatches']);
   const r = hyper('ρ (rho)', rho, rules.nonNegative);
   if (r._tag === 'Left') problems.push(...r.left);
   if (!(Number.isInteger(n) && n >= 1)) problems.push(`microBatches (n, the number of micro-batches) must be an integer ≥ 1, got ${String(n)}`);

@@ -1,6 +1,6 @@
 import { momentumAscent } from '../../perturbation/momentumAscent.js';
 import type { Hyper } from '../../schedule.js';
-import { all, hyper, orThrow, rules } from '../../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { perturbedGrad } from '../perturbed.js';
 import type { PerturbedGrad } from '../types.js';
@@ -25,6 +25,6 @@ export interface MomentumSamOptions {
 export function momentumSam(options: MomentumSamOptions = {}): PerturbedGrad {
   const rho = alias<Hyper>('momentumSam', options, 'rho', 'ρ', 0.3);
   const mu = alias<Hyper>('momentumSam', options, 'momentum', 'μ', 0.9);
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), mu: hyper('μ (momentum)', mu, rules.unitOpen) }), 'momentumSam');
+  orThrow(all({ options: knownKeys(options, ['rho', 'ρ', 'momentum', 'μ']), rho: hyper('ρ (rho)', rho, rules.nonNegative), mu: hyper('μ (momentum)', mu, rules.unitOpen) }), 'momentumSam');
   return perturbedGrad(momentumAscent(rho, mu));
 }

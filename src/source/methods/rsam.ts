@@ -2,7 +2,7 @@ import { adversarial } from '../../perturbation/adversarial.js';
 import { filterNoise } from '../../perturbation/filterNoise.js';
 import { nested } from '../../perturbation/nested.js';
 import type { Hyper } from '../../schedule.js';
-import { all, hyper, orThrow, rules } from '../../validate.js';
+import { all, hyper, knownKeys, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { perturbedGrad } from '../perturbed.js';
 import type { PerturbedGrad } from '../types.js';
@@ -27,6 +27,6 @@ export interface RsamOptions {
 export function rsam(options: RsamOptions = {}): PerturbedGrad {
   const rho = alias<Hyper>('rsam', options, 'rho', 'ρ', 0.05);
   const sigma = alias<Hyper>('rsam', options, 'sigma', 'σ', 0.01);
-  orThrow(all({ rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative) }), 'rsam');
+  orThrow(all({ options: knownKeys(options, ['rho', 'ρ', 'sigma', 'σ']), rho: hyper('ρ (rho)', rho, rules.nonNegative), sigma: hyper('σ (sigma)', sigma, rules.nonNegative) }), 'rsam');
   return perturbedGrad(nested(filterNoise(sigma), adversarial(rho)));
 }

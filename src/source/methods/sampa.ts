@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Hyper } from '../../schedule.js';
 import { globalNorm, type Tree } from '../../tree.js';
-import { all, hyper, orThrow, rules } from '../../validate.js';
+import { all, checkKeys, hyper, orThrow, rules } from '../../validate.js';
 import { alias } from '../alias.js';
 import { defineSource } from '../define.js';
 import { combine } from '../mix.js';
@@ -100,6 +100,7 @@ export interface SampaOptions {
  * g_y = 0 at first, as the authors' code (Xie et al. 2024, "SAMPa: Sharpness-aware Minimization Parallelized"; LIONS-EPFL/SAMPa).
  */
 export function sampa(options: SampaOptions): Sampa {
+  checkKeys('sampa', options, ['rho', 'ρ', 'lambda', 'λ', 'lr', 'η']);
   const rho = alias<Hyper>('sampa', options, 'rho', 'ρ', 0.1);
   const lambda = alias<Hyper>('sampa', options, 'lambda', 'λ', 0.2);
   const lr = alias<Hyper | undefined>('sampa', options, 'lr', 'η', undefined);
