@@ -132,6 +132,7 @@ const TABLE: Record<string, () => readonly [readonly unknown[], Record<string, u
   fromModel: () => [[{ trainableWeights: [] }], {}],
   defineSource: () => [[], { kind: 'optionKeysProbe' }],
   definePerturbation: () => [[], { kind: 'optionKeysProbe' }],
+  defineTransform: () => [['optionKeysProbeTransform', () => om.identity], {}],
 };
 
 /** Functions whose last parameter is an object but not an options bag: why each is left out. */
@@ -144,6 +145,9 @@ const NOT_OPTIONS: Record<string, string> = {
   perturbedGrad: 'its argument is a perturbation node',
   nested: 'its arguments are perturbation nodes',
   toJSON: 'its argument is a source node',
+  fromJSON: 'its argument is serialized data (a source, transform or optimizer JSON)',
+  optimizerToJSON: 'its argument is an optimizer',
+  variableLoss: 'its last argument is the adapter\'s record of connected variables, not options',
   equals: 'its arguments are source nodes',
   noiseKey: 'its last argument is a source node',
   combine: 'its last argument is an evaluation result',

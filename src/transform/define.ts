@@ -1,3 +1,4 @@
+import { checkKeys } from '../validate.js';
 import { registry, type Registered } from '../registry.js';
 import type { Hyper } from '../schedule.js';
 import type { AnyTransformation } from './types.js';
@@ -101,6 +102,7 @@ function paramNames(f: (...a: never[]) => unknown): string[] {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export function defineTransform<F extends (...args: any[]) => AnyTransformation>(kind: string, constructor: F, options: DefineTransformOptions = {}): F {
   if (typeof constructor !== 'function') throw new TypeError(`defineTransform '${kind}': the constructor must be a function, got ${typeof constructor}`);
+  checkKeys(`defineTransform '${kind}'`, options, ['module', 'params', 'formula', 'inline', 'expand']);
   const make = function (this: unknown, ...args: unknown[]): AnyTransformation {
     const made = constructor(...args);
     const spec: TransformSpec = Object.freeze({ kind, args: Object.freeze(args.map(copyArg)) });
