@@ -59,16 +59,21 @@ test('demo: trains SGD, SAM and RWP, prints the comparison table and writes the 
   assertSvg(r.chartPath, 'SGD', 'SAM', 'RWP');
 });
 
-test('demo: the progress bar redraws one line on a TTY', () => {
+test('demo: on a TTY the bar is redrawn within an epoch and every finished epoch keeps its own line', () => {
   const s = Object.assign(sink(), { isTTY: true, columns: 200 });
   const p = progressPrinter(s);
-  p({ kind: 'start', method: 'rwp', epochs: 1, stepsPerEpoch: 10, formula: 'f' });
+  const record = (epoch: number, testAccuracy: number) => ({ epoch, seconds: 2 * epoch, trainLoss: 0.4, testLoss: 0.3, testAccuracy, gradEvals: 20 * epoch, samplesPerSecond: 1000 });
+  p({ kind: 'start', method: 'rwp', epochs: 2, stepsPerEpoch: 10, formula: 'f' });
   p({ kind: 'step', method: 'rwp', epoch: 0, stepInEpoch: 5, stepsPerEpoch: 10, loss: 0.5, samplesPerSecond: 1234 });
-  p({ kind: 'epoch', method: 'rwp', epochs: 1, stepsPerEpoch: 10, record: { epoch: 1, seconds: 2, trainLoss: 0.4, testLoss: 0.3, testAccuracy: 0.9, gradEvals: 20, samplesPerSecond: 1000 } });
+  p({ kind: 'epoch', method: 'rwp', epochs: 2, stepsPerEpoch: 10, record: record(1, 0.9) });
+  p({ kind: 'step', method: 'rwp', epoch: 1, stepInEpoch: 5, stepsPerEpoch: 10, loss: 0.5, samplesPerSecond: 1234 });
+  p({ kind: 'epoch', method: 'rwp', epochs: 2, stepsPerEpoch: 10, record: record(2, 0.95) });
   p({ kind: 'end', method: 'rwp' });
-  assert.match(s.text, /\r\x1b\[KRWP +epoch 1\/1 █{8}░{8}  5\/10 loss 0\.5000 acc +— +1,234 samples\/s/);
-  assert.match(s.text, /\r\x1b\[KRWP +epoch 1\/1 █{16} loss 0\.4000 acc 90\.00%/);
-  assert.ok(s.text.endsWith('\n'));
+  assert.match(s.text, /\r\x1b\[KRWP +epoch 1\/2 █{8}░{8}  5\/10 loss 0\.5000 acc +— +1,234 samples\/s/);
+  // What the terminal shows: apply each \r\x1b[K (back to column 0, clear the line) to the current line.
+  const screen = s.text.split('\n').map((l) => l.split('\r\x1b[K').at(-1));
+  assert.deepEqual(screen.slice(0, -1).map((l) => l?.match(/^RWP +epoch (\d)\/2 .*test acc (\S+)/)?.slice(1)), [['1', '90.00%'], ['2', '95.00%']]);
+  assert.equal(screen.at(-1), '', 'the output ends with a newline, no blank line added');
 });
 
 test('demo and reproduce: command-line flags', () => {
