@@ -50,8 +50,10 @@ export function progressPrinter(stream: ProgressStream, options: { readonly tty?
       }
       case 'epoch': {
         const r = e.record;
-        lastAcc = r.testAccuracy;
-        const text = `${name} epoch ${r.epoch}/${e.epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ${r.testLoss.toFixed(4)}  test acc ${pct(r.testAccuracy)}  ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s  ${r.seconds.toFixed(1)} s`;
+        const tested = Number.isFinite(r.testAccuracy);
+        if (tested) lastAcc = r.testAccuracy;
+        const testPart = tested ? `  test loss ${r.testLoss.toFixed(4)}  test acc ${pct(r.testAccuracy)}` : '';
+        const text = `${name} epoch ${r.epoch}/${e.epochs}  train loss ${r.trainLoss.toFixed(4)}${testPart}  ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s  ${r.seconds.toFixed(1)} s`;
         if (tty) {
           draw(text);
           stream.write('\n');
