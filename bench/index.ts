@@ -12,7 +12,7 @@
 //        --quiet (discard and repeat timing rounds during which other processes used ≥ --quiet-threshold cores, default 0.25)
 //        --lr X (learning rate of every method; default 0.1, 0.01 for resnetSmall, which diverges at 0.1 on one batch)
 //        --models a,b (mlp,smallCnn,resnetSmall) --cpu-reps N (default 3; 0 skips) --memory-steps N (default 500)
-//        --sections kernels,steps,cpu,memory --out FILE (also write the report as markdown) --quick --memory
+//        --sections noise,kernels,steps,cpu,memory --out FILE (also write the report as markdown) --quick --memory
 import * as tf from '@tensorflow/tfjs-core';
 import { writeFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -26,6 +26,7 @@ import { flops, modelFromSpec, type ModelKind, type ModelSpec, type ZooModel } f
 import type { Batch } from '../src/model.js';
 import { disposeReplaced, disposeTree, type Tree } from '../src/tree.js';
 import { gradientRunner, randomBatch } from './gradientRunner.js';
+import { noiseTimes } from './noise.js';
 import { fmt, load, machine, summarize, table, time, waitQuiet, withOtherLoad, type Sample, type Summary } from './stats.js';
 
 const { values: flags } = parseArgs({
@@ -62,7 +63,7 @@ const QUIET_THRESHOLD = flags['quiet-threshold'] === undefined ? 0.25 : Number(f
 const LR = flags.lr === undefined ? undefined : Number(flags.lr);
 const MEMORY_STEPS = Math.max(2, int(flags['memory-steps'], quick ? 100 : 500));
 const MODELS = (flags.models ?? (quick ? 'mlp,smallCnn' : 'mlp,smallCnn,resnetSmall')).split(',').map((s) => s.trim()) as ModelKind[];
-const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'kernels,steps,cpu,memory')).split(',').map((s) => s.trim()));
+const SECTIONS = new Set((flags.sections ?? (flags.memory === true ? 'memory' : 'noise,kernels,steps,cpu,memory')).split(',').map((s) => s.trim()));
 const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).href;
 
 const out: string[] = [];
@@ -431,6 +432,13 @@ say(`- data: MNIST-shaped random batch (x ~ U[0,1) [${BATCH}, 28, 28, 1], one-ho
 say(`- FLOPs: analytic, \`flops(spec, batch)\` — a multiply-add is 2 FLOPs; bias, relu, pooling 1 per element op; loss head not counted; forward+backward = 3 × forward. GFLOP/s = grad evals × that / step time`);
 say(`- CPU ms/step: process CPU time (user + system, all threads: the main thread and the worker) per step`);
 say();
+
+if (SECTIONS.has('noise')) {
+  const { value: noise, other } = await withOtherLoad(async () => noiseTimes(quick ? 5 : 15));
+  for (const line of noise.lines) say(line);
+  say(`Other processes used ${fmt(other, 2)} cores on average meanwhile.`);
+  say();
+}
 
 if (SECTIONS.has('kernels')) {
   const { value: lines, other } = await withOtherLoad(() => kernelTimes(quick ? 5 : 15));

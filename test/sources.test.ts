@@ -7,6 +7,7 @@ import {
   key, mArwp, mix, mRwp, noiseKey, optimizer, perturbedGrad, ready, rwp, sam, sgd, step, toJSON, toSeed, type LossFn, type ResolvedPerturbation, type Tree,
 } from '../src/index.js';
 import { maxRelDiff, regression } from './helpers/problems.js';
+import { normals, seedWords } from '../src/normal.js';
 
 before(async () => {
   await ready();
@@ -137,9 +138,9 @@ function noiseStd(w: tf.Tensor, sigma: number): tf.Tensor {
   const axes = Array.from({ length: w.rank - 1 }, (_, i) => i);
   return tf.mul(sigma, tf.sqrt(tf.sum(tf.square(w), axes, true)));
 }
-/** The documented noise contract: leaf n of perturbation p at step t is N(0,1) seeded by foldName(noiseKey(fold(key, t), p), n). */
+/** The documented noise contract: leaf n of perturbation p at step t is the Philox normals of seed toSeed(foldName(noiseKey(fold(key, t), p), n)). */
 const z = (k: ReturnType<typeof key>, t: number, p: ResolvedPerturbation, name: string, shape: number[]) =>
-  tf.randomNormal(shape, 0, 1, 'float32', toSeed(foldName(noiseKey(fold(k, t), p), name)));
+  tf.tensor(normals(seedWords(toSeed(foldName(noiseKey(fold(k, t), p), name))), shape.reduce((a, b) => a * b, 1)), shape);
 
 function runOptimix(source: Parameters<typeof optimizer>[0], seed: number, steps: number): { ours: Tree; init: Tree; batch: Record<string, tf.Tensor>; loss: LossFn } {
   const { params, batch, loss } = regression(seed);

@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { foldName, toSeed, type Key } from '../random.js';
+import { foldName, type Key } from '../random.js';
 import { filterNorms, type Params } from '../tree.js';
 import { checkKey, checkParams } from './common.js';
+import { normalTensor } from '../normalTensor.js';
 
 /**
  * What a filter-normalized direction does on rank ≤ 1 leaves (biases, norm scales), which have no filters:
@@ -49,7 +50,7 @@ export function filterNormalizedDirection(params: Params, k: Key, options: Direc
         out[n] = tf.zerosLike(w);
         continue;
       }
-      const g = tf.randomNormal(w.shape, 0, 1, 'float32', toSeed(foldName(k, n)));
+      const g = normalTensor(foldName(k, n), w.shape);
       out[n] = tf.mul(g, tf.div(filterNorms(w, axis), tf.add(filterNorms(g, axis), 1e-10)));
     }
     return out;

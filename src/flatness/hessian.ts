@@ -1,9 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossFn } from '../model.js';
-import { foldName, toSeed, type Key } from '../random.js';
+import { foldName, type Key } from '../random.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, numberOf, treeDot } from './common.js';
 import { hessianVectorProduct, type HvpOptions } from './hvp.js';
+import { normalTensor } from '../normalTensor.js';
 
 /** Options of `topHessianEigenvalue` (and the Hessian-vector product it uses). */
 export interface TopHessianEigenvalueOptions extends HvpOptions {
@@ -49,7 +50,7 @@ export function topHessianEigenvalue<B extends Batch>(
 
   let v: Params = tf.tidy(() => {
     const u: Record<string, tf.Tensor> = {};
-    for (const [n, w] of Object.entries(params)) u[n] = tf.randomNormal(w.shape, 0, 1, 'float32', toSeed(foldName(k, n)));
+    for (const [n, w] of Object.entries(params)) u[n] = normalTensor(foldName(k, n), w.shape);
     const norm = globalNorm(u);
     const out: Record<string, tf.Tensor> = {};
     for (const n of Object.keys(u)) out[n] = tf.div(u[n] as tf.Tensor, norm);

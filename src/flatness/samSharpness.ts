@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Batch, LossFn } from '../model.js';
-import { foldName, key as rootKey, toSeed, type Key } from '../random.js';
+import { foldName, key as rootKey, type Key } from '../random.js';
 import { disposeTree, globalNorm, type Params } from '../tree.js';
 import { checkFinite, checkInteger, checkKey, checkParams, scalarOf, valueAndGradTree, evalLossAt } from './common.js';
+import { normalTensor } from '../normalTensor.js';
 
 /** Options of `samSharpness`. */
 export interface SamSharpnessOptions {
@@ -73,7 +74,7 @@ export function samSharpness<B extends Batch>(
       const u: Record<string, tf.Tensor> = {};
       for (const n of names) {
         const w = params[n] as tf.Tensor;
-        u[n] = tf.randomNormal(w.shape, 0, 1, 'float32', toSeed(foldName(k, n)));
+        u[n] = normalTensor(foldName(k, n), w.shape);
       }
       dir = u;
       norm = scalarOf(globalNorm(u));

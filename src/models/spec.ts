@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Model } from '../model.js';
-import { foldName, toSeed, type Key } from '../random.js';
+import { foldName, type Key } from '../random.js';
 import type { Params } from '../tree.js';
+import { normalTensor } from '../normalTensor.js';
 
 /** Options of `mlp`: flatten → (dense + relu) per hidden width → dense. */
 export interface MlpOptions {
@@ -94,9 +95,9 @@ export interface ParamSpec {
   readonly init: ParamInit;
 }
 
-/** heNormal(k, name, shape, fanIn): N(0, 2/fanIn) samples seeded by `toSeed(foldName(k, name))`, so they depend only on k and name. */
+/** heNormal(k, name, shape, fanIn): N(0, 2/fanIn) samples from the Philox key `foldName(k, name)` (normalTensor), so they depend only on k and name. */
 export function heNormal(k: Key, name: string, shape: readonly number[], fanIn: number): tf.Tensor {
-  return tf.randomNormal([...shape], 0, Math.sqrt(2 / fanIn), 'float32', toSeed(foldName(k, name)));
+  return normalTensor(foldName(k, name), shape, Math.sqrt(2 / fanIn));
 }
 
 /** initParams(k, layout): fresh parameters in layout order (He-normal kernels, zero biases/shifts, unit scales). */

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { foldName, toSeed, type Key } from '../random.js';
+import { normals, seedWords } from '../normal.js';
 import { noiseKey } from '../source/noiseKey.js';
 import type { ResolvedPerturbation } from '../source/resolved.js';
 
@@ -12,8 +13,11 @@ export interface NormalDraw {
   readonly shape: readonly number[];
 }
 
-/** drawNormals(seed, shape) = tf.randomNormal(shape, 0, 1, 'float32', seed): the generator behind all of optimix's noise. */
-export const drawNormals: Normals = (seed, shape) => tf.randomNormal([...shape], 0, 1, 'float32', seed);
+/**
+ * drawNormals(seed, shape) = normals(seedWords(seed), size) reshaped: Philox-4×32-10 + float32 Box–Muller (src/normal.ts),
+ * the generator behind all of optimix's noise; element i of a leaf's noise depends on (seed, i) only.
+ */
+export const drawNormals: Normals = (seed, shape) => tf.tensor(normals(seedWords(seed), shape.reduce((a, b) => a * b, 1)), [...shape], 'float32');
 
 /** normalSeed(k, name) = toSeed(foldName(k, name)): the seed of leaf `name`'s normals under the perturbation's key k. */
 export const normalSeed = (k: Key, name: string): number => toSeed(foldName(k, name));
