@@ -35,7 +35,7 @@ export type { ModelName, ReproduceConfig, SettingConfig } from './reproduce/conf
 export { FULL, QUICK } from './reproduce/config.js';
 
 /** Identifies the generator behind every random noise sample: part of every cache key, printed in the report. */
-export const NOISE_GENERATOR = 'tfjs randomNormal (alea, seeded per leaf)';
+export const NOISE_GENERATOR = 'Philox-4×32-10 + float32 Box–Muller, counter-based (src/normal.ts)';
 
 export interface ReproduceOptions {
   readonly quick?: boolean;
