@@ -27,7 +27,7 @@ import { FULL, MODEL_NAMES, QUICK, methodsOf, type ModelName, type ReproduceConf
 import { writeCharts } from './reproduce/charts.js';
 import { withLock } from './reproduce/lock.js';
 import { generatedSection, MODEL_TITLE, resultsJson, settingTitle, writeReport } from './reproduce/report.js';
-import { flatnessOf, trainRun, type RunContext, type RunRecord } from './reproduce/runs.js';
+import { flatnessOf, trainRun, type FlatnessRecord, type RunContext, type RunRecord } from './reproduce/runs.js';
 import { pairKey, type Group, type Results, type SweepPoint } from './reproduce/summary.js';
 import { mean } from './reproduce/stats.js';
 
@@ -35,6 +35,9 @@ export type { ModelName, ReproduceConfig, SettingConfig } from './reproduce/conf
 export { FULL, QUICK } from './reproduce/config.js';
 
 /** Identifies the generator behind every random noise sample: part of every cache key, printed in the report. */
+/** The methods of the claim, run first in every setting (phase 1) so that they are measured even if time runs out. */
+const CORE: readonly Method[] = ['sgd', 'sam', 'rwp'];
+
 export const NOISE_GENERATOR = 'Philox-4×32-10 + float32 Box–Muller, counter-based (src/normal.ts)';
 
 export interface ReproduceOptions {
@@ -51,6 +54,8 @@ export interface ReproduceOptions {
   readonly hp?: Partial<Hyperparameters>;
   /** Skip the validation sweep (use the base σ and ρ everywhere). */
   readonly noSweep?: boolean;
+  /** Train nothing: report only what is in the cache (missing runs are left out and counted). */
+  readonly cachedOnly?: boolean;
   /** A file to `flock` around every timed piece of work (a training run, the step timing). */
   readonly lock?: string;
   readonly docsDir?: string;
@@ -84,7 +89,7 @@ export function resolveConfig(o: ReproduceOptions): ReproduceConfig {
     if (unknown.length > 0) throw new RangeError(`--settings: unknown setting(s) ${unknown.join(', ')}; choose from ${settings.map((s) => s.id).join(', ')}`);
     settings = settings.filter((s) => o.settings?.includes(s.id));
   }
-  if (o.epochs !== undefined) settings = settings.map((s) => ({ ...s, epochs: o.epochs as number }));
+  if (o.epochs !== undefined) settings = settings.map((s) => ({ ...s, epochs: { mlp: o.epochs as number, cnn: o.epochs as number } }));
   if (o.noSweep === true) settings = settings.map((s) => ({ ...s, sweep: false }));
   const methods = o.methods === undefined ? base.methods : { mlp: o.methods, cnn: o.methods };
   if (o.methods !== undefined) settings = settings.map((s) => (s.methods === undefined ? s : { ...s, methods: Object.fromEntries(Object.entries(s.methods).map(([k, v]) => [k, (v ?? []).filter((m) => o.methods?.includes(m))])) }));
@@ -134,74 +139,108 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
   const total = cfg.settings.reduce((a, s) => a + cfg.models.reduce((b, m) => b + methodsOf(cfg, s, m).length * cfg.seeds.length, 0), 0);
   log.write(`reproduce: ${cfg.settings.map((s) => s.id).join(', ')} × ${cfg.models.join(', ')}: ${total} main runs (+ sweep), seeds ${cfg.seeds.join(',')}; cache ${relative(process.cwd(), cacheDir) || '.'}\n`);
 
+  // Step cost first (interleaved, base σ and ρ: the cost of a step does not depend on their values), so that it is
+  // measured even if the training runs are cut short.
+  const timings: Partial<Record<ModelName, StepTiming[]>> = {};
+  const first = cfg.settings[0];
+  if (first !== undefined) {
+    const tData = load({ trainSize: first.trainSize, testSize: Math.min(cfg.testSize, 100), seed: cfg.dataSeed, labelNoise: first.labelNoise });
+    for (const name of cfg.models) {
+      const methods = [...new Set(cfg.settings.flatMap((s) => [...methodsOf(cfg, s, name)]))].sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
+      if (methods.length === 0) continue;
+      const model = modelOf(name, cfg, tData.train.classes);
+      const tkey = createHash('sha256').update(JSON.stringify({ v: 2, generator: NOISE_GENERATOR, spec: model.spec, methods, batch: cfg.batchSize, hp: cfg.hp, timing: cfg.timing, setting: first })).digest('hex').slice(0, 12);
+      const file = join(cacheDir, 'timing', `${name}-${tkey}.json`);
+      if (!ctx.fresh && existsSync(file)) {
+        timings[name] = JSON.parse(readFileSync(file, 'utf8')) as StepTiming[];
+        log.write(`step timing ${name}: cached\n`);
+        continue;
+      }
+      if (options.cachedOnly === true) continue;
+      log.write(`step timing ${name}: ${cfg.timing.rounds} rounds × ${methods.length} methods × ${cfg.timing.steps} steps …\n`);
+      const { value: t } = await withLock(options.lock, () => stepTimings({ model, train: tData.train, methods, batchSize: cfg.batchSize, rounds: cfg.timing.rounds, steps: cfg.timing.steps, hp: cfg.hp }));
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, JSON.stringify(t));
+      timings[name] = t;
+      for (const x of t) log.write(`  ${x.name.padEnd(22)} ${x.median.toFixed(4)} s/step\n`);
+    }
+  }
+
   const records: RunRecord[] = [];
   const groups: Group[] = [];
   const sweep: SweepPoint[] = [];
   const chosen: Record<string, Hyperparameters> = {};
   let ran = 0;
   let cached = 0;
+  let missing = 0;
   const count = (c: boolean): void => void (c ? cached++ : ran++);
-  let firstTrain: Splits['train'] | undefined;
-  for (const s of cfg.settings) {
-    const data: Splits = load({ trainSize: s.trainSize, testSize: cfg.testSize, validationSize: cfg.validationSize, seed: cfg.dataSeed, labelNoise: s.labelNoise });
-    firstTrain ??= data.train;
-    for (const name of cfg.models) {
-      const methods = methodsOf(cfg, s, name);
-      if (methods.length === 0) continue;
-      const model = modelOf(name, cfg, data.train.classes);
-      let hp = cfg.hp;
-      if (s.sweep) {
-        for (const g of sweepGrid(cfg, methods)) {
-          let best: { v: number; acc: number } | undefined;
-          const pts: SweepPoint[] = [];
-          for (const v of g.values) {
-            const tag = `[sweep ${s.id} ${name}] ${LABEL[g.method]} ${g.param} = ${v}`;
-            const r = await trainRun(ctx, s, data, model, name, g.method, g.apply(cfg.hp, v), cfg.sweep.seed, tag);
-            count(r.cached);
-            pts.push({ setting: s.id, model: name, method: g.method, param: g.param, value: v, validationAccuracy: r.record.validationAccuracy, chosen: false });
-            if (best === undefined || r.record.validationAccuracy > best.acc) best = { v, acc: r.record.validationAccuracy };
+  const dataOf = new Map<string, Splits>();
+  const splits = (s: SettingConfig): Splits => {
+    let d = dataOf.get(s.id);
+    if (d === undefined) {
+      d = load({ trainSize: s.trainSize, testSize: cfg.testSize, validationSize: cfg.validationSize, seed: cfg.dataSeed, labelNoise: s.labelNoise });
+      dataOf.set(s.id, d);
+    }
+    return d;
+  };
+  const run = async (s: SettingConfig, name: ModelName, model: ZooModel, m: Method, hp: Hyperparameters, seed: number, tag: string) => {
+    const r = await trainRun(ctx, s, splits(s), model, name, m, hp, seed, tag, options.cachedOnly === true);
+    if (r === undefined) missing++;
+    else count(r.cached);
+    return r;
+  };
+  // Phase 1: SGD, SAM and RWP (the claim) in every main setting and model; phase 2: the other methods; phase 3: the
+  // side settings.
+  const rest = METHODS.filter((m) => !CORE.includes(m));
+  const phases: ReadonlyArray<{ methods: readonly Method[]; role: 'main' | 'side' }> = [{ methods: CORE, role: 'main' }, { methods: rest, role: 'main' }, { methods: METHODS, role: 'side' }];
+  for (const { methods: phase, role } of phases) {
+    for (const s of cfg.settings.filter((x) => x.role === role)) {
+      for (const name of cfg.models) {
+        const methods = methodsOf(cfg, s, name).filter((m) => phase.includes(m));
+        if (methods.length === 0) continue;
+        const model = modelOf(name, cfg, splits(s).train.classes);
+        const key = pairKey(s.id, name);
+        for (const m of methods) {
+          // The sweep of the hyperparameter this method uses, the first time it is needed in this (setting, model).
+          const g = s.sweep ? sweepGrid(cfg, [m]).find((x) => !sweep.some((p) => p.setting === s.id && p.model === name && p.method === x.method)) : undefined;
+          if (g !== undefined) {
+            let best: { v: number; acc: number } | undefined;
+            const pts: SweepPoint[] = [];
+            for (const v of g.values) {
+              const r = await run(s, name, model, g.method, g.apply(cfg.hp, v), cfg.sweep.seed, `[sweep ${s.id} ${name}] ${LABEL[g.method]} ${g.param} = ${v}`);
+              if (r === undefined) continue;
+              pts.push({ setting: s.id, model: name, method: g.method, param: g.param, value: v, validationAccuracy: r.record.validationAccuracy, chosen: false });
+              if (best === undefined || r.record.validationAccuracy > best.acc) best = { v, acc: r.record.validationAccuracy };
+            }
+            if (best !== undefined) chosen[key] = g.apply(chosen[key] ?? cfg.hp, best.v);
+            sweep.push(...pts.map((p) => ({ ...p, chosen: p.value === best?.v })));
           }
-          if (best !== undefined) hp = g.apply(hp, best.v);
-          sweep.push(...pts.map((p) => ({ ...p, chosen: p.value === best?.v })));
+          const hp = chosen[key] ?? (s.hpFrom === undefined ? undefined : chosen[pairKey(s.hpFrom, name)]) ?? cfg.hp;
+          chosen[key] = hp;
+          const runs: RunRecord[] = [];
+          const flat: FlatnessRecord[] = [];
+          for (const seed of cfg.seeds) {
+            const r = await run(s, name, model, m, hp, seed, `[${s.id} ${name}] ${LABEL[m]} seed ${seed}`);
+            if (r === undefined) continue;
+            const f = await flatnessOf(ctx, r.stem, model, splits(s).train, seed === Math.min(...cfg.seeds), options.cachedOnly === true);
+            if (f === undefined) continue;
+            runs.push(r.record);
+            flat.push(f);
+          }
+          records.push(...runs);
+          if (runs.length > 0) groups.push({ setting: s, model: name, method: m, runs, flatness: flat });
         }
-      }
-      chosen[pairKey(s.id, name)] = hp;
-      for (const m of methods) {
-        const runs: RunRecord[] = [];
-        const flat = [];
-        for (const seed of cfg.seeds) {
-          const tag = `[${s.id} ${name}] ${LABEL[m]} seed ${seed}`;
-          const r = await trainRun(ctx, s, data, model, name, m, hp, seed, tag);
-          count(r.cached);
-          runs.push(r.record);
-          flat.push(await flatnessOf(ctx, r.stem, model, data.train, seed === Math.min(...cfg.seeds)));
-        }
-        records.push(...runs);
-        groups.push({ setting: s, model: name, method: m, runs, flatness: flat });
       }
     }
   }
-
-  const timings: Partial<Record<ModelName, StepTiming[]>> = {};
-  for (const name of cfg.models) {
-    const methods = [...new Set(cfg.settings.flatMap((s) => [...methodsOf(cfg, s, name)]))].sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
-    if (methods.length === 0 || firstTrain === undefined) continue;
-    const model = modelOf(name, cfg, firstTrain.classes);
-    const hp = chosen[pairKey(cfg.settings[0]?.id ?? '', name)] ?? cfg.hp;
-    const tkey = createHash('sha256').update(JSON.stringify({ v: 2, generator: NOISE_GENERATOR, spec: model.spec, methods, batch: cfg.batchSize, hp, timing: cfg.timing, setting: cfg.settings[0] })).digest('hex').slice(0, 12);
-    const file = join(cacheDir, 'timing', `${name}-${tkey}.json`);
-    if (!ctx.fresh && existsSync(file)) {
-      timings[name] = JSON.parse(readFileSync(file, 'utf8')) as StepTiming[];
-      log.write(`step timing ${name}: cached\n`);
-      continue;
-    }
-    log.write(`step timing ${name}: ${cfg.timing.rounds} rounds × ${methods.length} methods × ${cfg.timing.steps} steps …\n`);
-    const { value: t } = await withLock(options.lock, () => stepTimings({ model, train: firstTrain as Splits['train'], methods, batchSize: cfg.batchSize, rounds: cfg.timing.rounds, steps: cfg.timing.steps, hp }));
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, JSON.stringify(t));
-    timings[name] = t;
-    for (const x of t) log.write(`  ${x.name.padEnd(22)} ${x.median.toFixed(4)} s/step\n`);
-  }
+  // Groups in the configuration's order (setting, model, method), whatever the phase that ran them.
+  const order = (g: Group): number[] => [cfg.settings.indexOf(g.setting), cfg.models.indexOf(g.model), METHODS.indexOf(g.method)];
+  groups.sort((x, y) => {
+    const a = order(x);
+    const b = order(y);
+    return (a[0]! - b[0]!) || (a[1]! - b[1]!) || (a[2]! - b[2]!);
+  });
+  if (missing > 0) log.write(`${missing} run(s) not in the cache were skipped (--cached-only)\n`);
 
   const results: Results = { groups, sweep, chosen, timings };
   mkdirSync(docsDir, { recursive: true });
@@ -211,7 +250,7 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
   for (const s of cfg.settings) {
     for (const name of cfg.models) {
       const mine = groups.filter((g) => g.setting.id === s.id && g.model === name);
-      svgs[pairKey(s.id, name)] = writeCharts(mine, docsDir, `${prefix}-${s.id}-${name}`, `${MODEL_TITLE[name]}, ${settingTitle(s, cfg)}`);
+      svgs[pairKey(s.id, name)] = writeCharts(mine, docsDir, `${prefix}-${s.id}-${name}`, `${MODEL_TITLE[name]}, ${settingTitle(s, cfg)}, ${s.epochs[name]} epochs`);
     }
   }
   const loads = records.map((r) => r.loadavg[0] ?? Number.NaN).filter(Number.isFinite);
@@ -250,6 +289,7 @@ const USAGE = `usage: npm run reproduce -- [options]
   --epochs N            override every setting's SGD-equivalent epochs
   --set K=V,...         base hyperparameter overrides, keys: ${Object.keys(DEFAULT_HYPERPARAMETERS).join(', ')}
   --no-sweep            no validation sweep: the base σ and ρ everywhere
+  --cached-only         train nothing; report what is cached (missing runs are left out)
   --lock FILE           flock FILE around every training run and the step timing (e.g. /work/bench.lock)
   --docs DIR            where the report, JSON and plots go (default docs)
   --report FILE         report file name inside --docs (default results.md; the JSON takes its stem)
@@ -259,7 +299,7 @@ const USAGE = `usage: npm run reproduce -- [options]
 
 /** parseReproduceArgs(argv): ReproduceOptions from command-line flags. */
 export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 'help' {
-  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'help']);
+  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'cached-only', 'help']);
   if (f.bools.has('help')) return 'help';
   const list = (name: string): string[] | undefined => strFlag(f, name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const models = list('models');
@@ -282,6 +322,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 
     quick: f.bools.has('quick'),
     fresh: f.bools.has('fresh'),
     noSweep: f.bools.has('no-sweep'),
+    cachedOnly: f.bools.has('cached-only'),
     settings: list('settings'),
     models: models as ModelName[] | undefined,
     methods: methods === undefined ? undefined : parseMethods(methods),

@@ -13,12 +13,14 @@ export interface SettingConfig {
   readonly trainSize: number;
   /** Fraction of training labels flipped to another class (0 = clean). */
   readonly labelNoise: number;
-  /** SGD-equivalent epochs (every method makes the same number of updates). */
-  readonly epochs: number;
+  /** SGD-equivalent epochs per model (every method makes the same number of updates): long enough that SGD overfits. */
+  readonly epochs: Readonly<Record<ModelName, number>>;
   /** 'main': in the headline tables; 'side': a smaller experiment kept for what it teaches. */
   readonly role: 'main' | 'side';
-  /** Sweep σ and ρ on the validation split for this setting (otherwise the base hyperparameters are used). */
+  /** Sweep σ and ρ on the validation split for this setting. */
   readonly sweep: boolean;
+  /** Without a sweep: take the σ and ρ chosen in this setting (by id) for the same model; else the base values. */
+  readonly hpFrom?: string;
   /** Methods of this setting per model (default: the config's methods); a model missing here is not run. */
   readonly methods?: Partial<Record<ModelName, readonly Method[]>>;
 }
@@ -77,25 +79,25 @@ const ALL: readonly Method[] = [...METHODS];
 
 export const FULL: ReproduceConfig = Object.freeze({
   dataset: 'fashion',
-  testSize: 10000,
+  testSize: 5000,
   validationSize: 1000,
   dataSeed: 0,
   batchSize: 64,
-  evalPoints: 8,
+  evalPoints: 4,
   models: ['mlp', 'cnn'],
-  mlpHidden: [512],
+  mlpHidden: [256],
   cnnChannels: [16, 32],
   settings: [
-    { id: 'noise40', trainSize: 2000, labelNoise: 0.4, epochs: 32, role: 'main', sweep: true },
-    { id: 'noise20', trainSize: 2000, labelNoise: 0.2, epochs: 32, role: 'main', sweep: true },
-    { id: 'small', trainSize: 1000, labelNoise: 0, epochs: 32, role: 'main', sweep: false },
-    { id: 'clean', trainSize: 6400, labelNoise: 0, epochs: 3, role: 'side', sweep: false, methods: { cnn: ['sgd', 'sam', 'rwp'] } },
+    { id: 'noise40', trainSize: 1000, labelNoise: 0.4, epochs: { mlp: 40, cnn: 15 }, role: 'main', sweep: true },
+    { id: 'noise20', trainSize: 1000, labelNoise: 0.2, epochs: { mlp: 40, cnn: 15 }, role: 'main', sweep: false, hpFrom: 'noise40' },
+    { id: 'small', trainSize: 1000, labelNoise: 0, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: false, hpFrom: 'noise40' },
+    { id: 'clean', trainSize: 3200, labelNoise: 0, epochs: { mlp: 2, cnn: 2 }, role: 'side', sweep: false, methods: { cnn: ['sgd', 'sam', 'rwp'] } },
   ],
-  methods: { mlp: ALL, cnn: ALL },
+  methods: { mlp: ALL, cnn: ['sgd', 'sam', 'rwp', 'm-rwp'] },
   seeds: [0, 1, 2],
   hp: DEFAULT_HYPERPARAMETERS,
-  sweep: { seed: 0, rwpSigma: [0.005, 0.01, 0.02, 0.05], samRho: [0.02, 0.05, 0.1, 0.2], asamRho: [0.1, 0.5, 1] },
-  flatness: { subset: 512, radii: [0.1, 0.25, 0.5], samples: 4, rho: 0.05, ascentSteps: 2, hessianIterations: 8, sliceSpan: 1, slicePoints1D: 21 },
+  sweep: { seed: 0, rwpSigma: [0.01, 0.02, 0.05], samRho: [0.05, 0.1, 0.2], asamRho: [0.5, 1] },
+  flatness: { subset: 256, radii: [0.1, 0.25, 0.5], samples: 2, rho: 0.05, ascentSteps: 2, hessianIterations: 6, sliceSpan: 1, slicePoints1D: 15 },
   timing: { rounds: 5, steps: 10 },
 }) as ReproduceConfig;
 
@@ -109,9 +111,10 @@ export const QUICK: ReproduceConfig = Object.freeze({
   mlpHidden: [32],
   cnnChannels: [4, 8],
   settings: [
-    { id: 'noise40', trainSize: 128, labelNoise: 0.4, epochs: 2, role: 'main', sweep: true },
-    { id: 'clean', trainSize: 128, labelNoise: 0, epochs: 1, role: 'side', sweep: false, methods: { cnn: ['sgd', 'rwp'] } },
+    { id: 'noise40', trainSize: 128, labelNoise: 0.4, epochs: { mlp: 2, cnn: 2 }, role: 'main', sweep: true },
+    { id: 'clean', trainSize: 128, labelNoise: 0, epochs: { mlp: 1, cnn: 1 }, role: 'side', sweep: false, methods: { cnn: ['sgd', 'rwp'] } },
   ],
+  methods: { mlp: ALL, cnn: ALL },
   seeds: [0, 1],
   sweep: { seed: 0, rwpSigma: [0.01, 0.05], samRho: [0.05, 0.1], asamRho: [0.5] },
   flatness: { subset: 32, radii: [0.1, 0.5], samples: 1, rho: 0.05, ascentSteps: 1, hessianIterations: 2, sliceSpan: 1, slicePoints1D: 5 },

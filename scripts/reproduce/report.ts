@@ -15,7 +15,7 @@ export const MODEL_TITLE: Record<ModelName, string> = { mlp: 'MLP', cnn: 'small 
 export function settingTitle(s: SettingConfig, cfg: ReproduceConfig): string {
   const data = cfg.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST';
   const noise = s.labelNoise > 0 ? `${Math.round(100 * s.labelNoise)} % symmetric label noise` : 'clean labels';
-  return `${data}, ${s.trainSize.toLocaleString('en-US')} training images, ${noise}, ${s.epochs} epoch${s.epochs === 1 ? "" : "s"}`;
+  return `${data}, ${s.trainSize.toLocaleString('en-US')} training images, ${noise}`;
 }
 
 const f2 = (x: number): string => x.toFixed(2);
@@ -187,7 +187,7 @@ export function generatedSection(res: Results, cfg: ReproduceConfig, ctx: Report
     `- Data: ${cfg.dataset === 'fashion' ? 'Fashion-MNIST' : 'MNIST'}; each setting's training set is a fixed random subset (data seed ${cfg.dataSeed}); symmetric label noise flips exactly round(noise · n) training labels, a fixed seeded subset, each to a uniformly drawn *other* class; the test set (${cfg.testSize} images) and a validation set (${cfg.validationSize} further training-pool images, disjoint from train and test) keep their true labels. Pixels in [0, 1], no augmentation.`,
     `- Models: MLP \`mlp({ hidden: [${cfg.mlpHidden.join(', ')}] })\`; small CNN \`smallCnn({ channels: [${cfg.cnnChannels.join(', ')}] })\` (conv 3×3 → relu → max-pool per stage, then dense).`,
     `- One update rule for every method: SGD, momentum ${hp.momentum}, coupled weight decay ${hp.weightDecay}, learning rate ${hp.lr} with cosine decay to 0 over all steps, batch ${cfg.batchSize} per gradient, no warm-up. Every method makes the same number of updates; m-RWP and m-ARWP take a batch of ${2 * cfg.batchSize} per step and give each of their two gradients its own half (the authors' bookkeeping: twice the passes over the data).`,
-    `- σ and ρ chosen on the validation split (one seed, ${cfg.sweep.seed}; the value with the highest final validation accuracy): RWP σ ∈ {${cfg.sweep.rwpSigma.join(', ')}} (the chosen σ is also m-RWP's and m-ARWP's), SAM ρ ∈ {${cfg.sweep.samRho.join(', ')}}, ASAM ρ ∈ {${cfg.sweep.asamRho.join(', ')}}. Not swept (authors' defaults): λ = ${hp.rwpLambda}, ASAM η = ${hp.asamEta}, ARWP σ₀ = ${hp.arwpSigma}, inc = ${hp.arwpInc}, η = ${hp.arwpEta}, β = ${hp.arwpBeta}; m-ARWP η = ${hp.marwpEta}, β = ${hp.marwpBeta}. Settings without a sweep use σ = ${hp.rwpSigma}, ρ = ${hp.samRho}, ASAM ρ = ${hp.asamRho}.`,
+    `- σ and ρ chosen on the validation split (one seed, ${cfg.sweep.seed}; the value with the highest final validation accuracy): RWP σ ∈ {${cfg.sweep.rwpSigma.join(', ')}} (the chosen σ is also m-RWP's and m-ARWP's), SAM ρ ∈ {${cfg.sweep.samRho.join(', ')}}, ASAM ρ ∈ {${cfg.sweep.asamRho.join(', ')}}. Swept in ${cfg.settings.filter((s) => s.sweep).map((s) => `\`${s.id}\``).join(', ') || 'no setting'}; ${cfg.settings.filter((s) => !s.sweep && s.hpFrom !== undefined).map((s) => `\`${s.id}\` uses the values chosen in \`${s.hpFrom}\``).join(', ') || 'no setting reuses them'}; the others use σ = ${hp.rwpSigma}, ρ = ${hp.samRho}, ASAM ρ = ${hp.asamRho}. Not swept (authors' defaults): λ = ${hp.rwpLambda}, ASAM η = ${hp.asamEta}, ARWP σ₀ = ${hp.arwpSigma}, inc = ${hp.arwpInc}, η = ${hp.arwpEta}, β = ${hp.arwpBeta}; m-ARWP η = ${hp.marwpEta}, β = ${hp.marwpBeta}.`,
     `- Interpreters: the mixes (RWP, m-RWP, m-ARWP) run on \`parallel({ workers: 1 })\` — their two gradients at once, one on the main thread, one on a worker thread; SGD, SAM, ASAM and ARWP have one gradient chain and run sequentially.`,
     `- Seeds ${cfg.seeds.join(', ')} (initialization, batch order, noise); the data, the flipped labels and the validation split are the same for all. Test accuracy evaluated at ${cfg.evalPoints} evenly spaced epochs (always the last); the tables give the last.`,
     `- Wall time: training steps only (evaluations and one discarded warm-up step excluded), each run holding the machine's benchmark lock; "step / SGD" and "step / SAM" are the interleaved step-cost measurement (below), the robust ratio on a shared machine.`,
@@ -206,7 +206,9 @@ export function generatedSection(res: Results, cfg: ReproduceConfig, ctx: Report
         .map((m) => groupOf(res, s.id, model, m))
         .filter((g): g is Group => g !== undefined);
       if (groups.length === 0) continue;
-      out.push(`#### ${MODEL_TITLE[model]}`, '');
+      const e = s.epochs[model];
+      const steps = Math.floor(s.trainSize / cfg.batchSize) * e;
+      out.push(`#### ${MODEL_TITLE[model]}: ${e} epoch${e === 1 ? '' : 's'} (${steps} updates)`, '');
       out.push(mainTable(res, s, model, groups), '');
       const of = overfitText(res, s, model);
       if (of !== '') out.push(of, '');

@@ -85,7 +85,7 @@ function runStem(ctx: RunContext, s: SettingConfig, model: ZooModel, name: Model
     v: 2,
     generator: ctx.generator,
     data: { dataset: c.dataset, trainSize: s.trainSize, labelNoise: s.labelNoise, testSize: c.testSize, validationSize: c.validationSize, dataSeed: c.dataSeed },
-    epochs: s.epochs,
+    epochs: s.epochs[name],
     batch: c.batchSize,
     evalPoints: c.evalPoints,
     spec: model.spec,
@@ -98,8 +98,8 @@ function runStem(ctx: RunContext, s: SettingConfig, model: ZooModel, name: Model
 /** evalEvery(epochs, points): test evaluations every this many epochs (the last epoch is always evaluated). */
 export const evalEvery = (epochs: number, points: number): number => Math.max(1, Math.floor(epochs / Math.max(1, points)));
 
-/** trainRun(...): the cached record of one run, training it (under the lock) when it is not cached. */
-export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, model: ZooModel, name: ModelName, m: Method, hp: Hyperparameters, seed: number, tag: string): Promise<{ record: RunRecord; stem: string; cached: boolean }> {
+/** trainRun(...): the cached record of one run, training it (under the lock) when it is not cached (undefined instead with cachedOnly). */
+export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, model: ZooModel, name: ModelName, m: Method, hp: Hyperparameters, seed: number, tag: string, cachedOnly = false): Promise<{ record: RunRecord; stem: string; cached: boolean } | undefined> {
   const stem = runStem(ctx, s, model, name, m, hp, seed);
   if (!ctx.fresh && existsSync(`${stem}.json`) && existsSync(`${stem}.params.json`)) {
     try {
@@ -110,8 +110,9 @@ export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, 
       ctx.log.write(`${tag}: unreadable cache file, running again\n`);
     }
   }
+  if (cachedOnly) return undefined;
   const { value: r, waited } = await withLock(ctx.lock, () =>
-    runMethod({ method: m, model, train: data.train, test: data.test, epochs: s.epochs, batchSize: ctx.cfg.batchSize, seed, hp, evalEvery: evalEvery(s.epochs, ctx.cfg.evalPoints), onProgress: ctx.onProgress }),
+    runMethod({ method: m, model, train: data.train, test: data.test, epochs: s.epochs[name], batchSize: ctx.cfg.batchSize, seed, hp, evalEvery: evalEvery(s.epochs[name], ctx.cfg.evalPoints), onProgress: ctx.onProgress }),
   );
   try {
     const validation = data.validation;
@@ -158,10 +159,11 @@ export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, 
 }
 
 /** flatnessOf(ctx, stem, model, train, withSlice): the flatness measures of a run's saved weights, on the first `subset` training examples (cached). */
-export async function flatnessOf(ctx: RunContext, stem: string, model: ZooModel, train: Dataset, withSlice: boolean): Promise<FlatnessRecord> {
+export async function flatnessOf(ctx: RunContext, stem: string, model: ZooModel, train: Dataset, withSlice: boolean, cachedOnly = false): Promise<FlatnessRecord | undefined> {
   const f: FlatnessConfig = ctx.cfg.flatness;
   const file = `${stem}.flatness-${hash({ f, withSlice })}.json`;
   if (!ctx.fresh && existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as FlatnessRecord;
+  if (cachedOnly) return undefined;
   const { value } = await withLock(ctx.lock, async () => {
     const t0 = performance.now();
     const params: Tree = readParams(`${stem}.params.json`);
