@@ -58,6 +58,10 @@ export interface ReproduceOptions {
   readonly cachedOnly?: boolean;
   /** A file to `flock` around every timed piece of work (a training run, the step timing). */
   readonly lock?: string;
+  /** Seconds a training run waits for the lock before it runs without it (default 10; recorded per run). */
+  readonly lockWait?: number;
+  /** Seconds the step timing waits for the lock before it is measured without it (default 120; recorded). */
+  readonly timingLockWait?: number;
   readonly docsDir?: string;
   readonly report?: string;
   readonly cacheDir?: string;
@@ -133,7 +137,7 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
   const cacheDir = resolve(options.cacheDir ?? join(REPO, '.cache', 'reproduce'));
   const command = options.command ?? `npm run reproduce${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(' ')}` : ''}`;
   const backend = await ready();
-  const ctx: RunContext = { cfg, cacheDir, generator: NOISE_GENERATOR, fresh: options.fresh === true, lock: options.lock, log, onProgress: progressPrinter(options.progress ?? process.stderr) };
+  const ctx: RunContext = { cfg, cacheDir, generator: NOISE_GENERATOR, fresh: options.fresh === true, lock: options.lock, lockWait: options.lockWait ?? 10, log, onProgress: progressPrinter(options.progress ?? process.stderr) };
   const load = cfg.dataset === 'fashion' ? loadFashionMnist : loadMnist;
 
   const total = cfg.settings.reduce((a, s) => a + cfg.models.reduce((b, m) => b + methodsOf(cfg, s, m).length * cfg.seeds.length, 0), 0);
@@ -158,10 +162,12 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
       }
       if (options.cachedOnly === true) continue;
       log.write(`step timing ${name}: ${cfg.timing.rounds} rounds × ${methods.length} methods × ${cfg.timing.steps} steps …\n`);
-      const { value: t } = await withLock(options.lock, () => stepTimings({ model, train: tData.train, methods, batchSize: cfg.batchSize, rounds: cfg.timing.rounds, steps: cfg.timing.steps, hp: cfg.hp }));
+      const { value: t0, held } = await withLock(options.lock, () => stepTimings({ model, train: tData.train, methods, batchSize: cfg.batchSize, rounds: cfg.timing.rounds, steps: cfg.timing.steps, hp: cfg.hp }), { timeoutSeconds: options.timingLockWait ?? 120, orWithout: true });
+      const t = t0.map((x) => ({ ...x, lockHeld: held, loadavg: loadavg() }));
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, JSON.stringify(t));
       timings[name] = t;
+      log.write(`  (${options.lock === undefined ? 'no lock' : held ? 'under the lock' : 'lock busy: measured without it'}, load ${loadavg()[0]?.toFixed(2)})\n`);
       for (const x of t) log.write(`  ${x.name.padEnd(22)} ${x.median.toFixed(4)} s/step\n`);
     }
   }
@@ -267,6 +273,7 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
     cached,
     loadDuringRuns: { mean: loads.length > 0 ? mean(loads) : Number.NaN, max: loads.length > 0 ? Math.max(...loads) : Number.NaN },
     trainMinutes: records.reduce((a, r) => a + r.seconds, 0) / 60,
+    lockHeld: { runs: records.filter((r) => r.lockHeld === true).length, of: records.length, lock: options.lock },
   };
   const reportPath = join(docsDir, reportName);
   writeReport(reportPath, generatedSection(results, cfg, ctxReport));
@@ -290,7 +297,8 @@ const USAGE = `usage: npm run reproduce -- [options]
   --set K=V,...         base hyperparameter overrides, keys: ${Object.keys(DEFAULT_HYPERPARAMETERS).join(', ')}
   --no-sweep            no validation sweep: the base σ and ρ everywhere
   --cached-only         train nothing; report what is cached (missing runs are left out)
-  --lock FILE           flock FILE around every training run and the step timing (e.g. /work/bench.lock)
+  --lock FILE           flock FILE around every training run and the step timing (e.g. /work/bench.lock); a run
+                        waits at most 10 s for it, the step timing 120 s, then runs without it (recorded)
   --docs DIR            where the report, JSON and plots go (default docs)
   --report FILE         report file name inside --docs (default results.md; the JSON takes its stem)
   --cache DIR           cache directory (default .cache/reproduce)

@@ -170,6 +170,7 @@ export interface ReportContext {
   readonly cached: number;
   readonly loadDuringRuns: { readonly mean: number; readonly max: number };
   readonly trainMinutes: number;
+  readonly lockHeld: { readonly runs: number; readonly of: number; readonly lock: string | undefined };
 }
 
 /** generatedSection(res, cfg, ctx): the Markdown between the markers of docs/results.md. */
@@ -179,7 +180,7 @@ export function generatedSection(res: Results, cfg: ReproduceConfig, ctx: Report
   out.push(`Command: \`${ctx.command}\``, '');
   out.push(`Machine: ${ctx.machine}. Noise generator: ${ctx.generator}.`, '');
   out.push(
-    `This invocation: ${ctx.ran} run(s) trained, ${ctx.cached} taken from the cache, ${ctx.minutes.toFixed(1)} min; load average ${ctx.startLoad.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at the start, ${ctx.endLoad.map((x) => x.toFixed(2)).join(' / ')} at the end; 1-min load at the end of each run: mean ${ctx.loadDuringRuns.mean.toFixed(2)}, max ${ctx.loadDuringRuns.max.toFixed(2)} (2 cores, shared). Training time of all runs in the tables (steps only): ${ctx.trainMinutes.toFixed(1)} min.`,
+    `This invocation: ${ctx.ran} run(s) trained, ${ctx.cached} taken from the cache, ${ctx.minutes.toFixed(1)} min; load average ${ctx.startLoad.map((x) => x.toFixed(2)).join(' / ')} (1/5/15 min) at the start, ${ctx.endLoad.map((x) => x.toFixed(2)).join(' / ')} at the end; 1-min load at the end of each run: mean ${ctx.loadDuringRuns.mean.toFixed(2)}, max ${ctx.loadDuringRuns.max.toFixed(2)} (2 cores, shared). Training time of all runs in the tables (steps only): ${ctx.trainMinutes.toFixed(1)} min. ${ctx.lockHeld.lock === undefined ? 'No benchmark lock was used.' : `Benchmark lock \`${ctx.lockHeld.lock}\`: held by ${ctx.lockHeld.runs} of the ${ctx.lockHeld.of} runs in the tables (a run waited at most a few seconds for it, then ran without it, other engineers' benchmarks holding it for minutes at a time).`}`,
     '',
   );
   out.push('### Configuration', '');
@@ -223,7 +224,9 @@ export function generatedSection(res: Results, cfg: ReproduceConfig, ctx: Report
     const t = res.timings[model];
     if (t === undefined || t.length === 0) continue;
     out.push(`### Step cost, interleaved: ${MODEL_TITLE[model]}`, '');
-    out.push(`${cfg.timing.rounds} rounds; in each round every method takes ${cfg.timing.steps} steps from the same weights on one batch of the first setting's training set, in rotating order, so a change of machine load hits every method alike; measured under the benchmark lock. The mixes are also timed on one thread ("sequential").`, '', timingTable(t), '');
+    const meta = t[0] as (StepTiming & { lockHeld?: boolean; loadavg?: readonly number[] }) | undefined;
+    const lockText = meta?.lockHeld === true ? 'measured under the benchmark lock' : 'measured without the benchmark lock (it was busy)';
+    out.push(`${cfg.timing.rounds} rounds; in each round every method takes ${cfg.timing.steps} steps from the same weights on one batch of the first setting's training set, in rotating order, so a change of machine load hits every method alike; ${lockText}${meta?.loadavg === undefined ? '' : `, load average ${meta.loadavg.map((x) => x.toFixed(2)).join(' / ')} at its end`}. The mixes are also timed on one thread ("sequential").`, '', timingTable(t), '');
   }
   out.push(END);
   return out.join('\n');

@@ -39,8 +39,9 @@ export interface RunRecord {
   readonly flippedCount: number;
   /** Training wall time (steps only), seconds. */
   readonly seconds: number;
-  /** Seconds waited for the benchmark lock before this run. */
+  /** Seconds waited for the benchmark lock before this run, and whether the run held it (else it ran without). */
   readonly lockWait: number;
+  readonly lockHeld: boolean;
   readonly gradEvals: number;
   readonly steps: number;
   readonly finishedAt: string;
@@ -65,6 +66,8 @@ export interface RunContext {
   readonly generator: string;
   readonly fresh: boolean;
   readonly lock: string | undefined;
+  /** Seconds a run waits for the lock before it runs without it. */
+  readonly lockWait: number;
   readonly log: { write(s: string): unknown };
   readonly onProgress: (e: ProgressEvent) => void;
 }
@@ -111,8 +114,10 @@ export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, 
     }
   }
   if (cachedOnly) return undefined;
-  const { value: r, waited } = await withLock(ctx.lock, () =>
-    runMethod({ method: m, model, train: data.train, test: data.test, epochs: s.epochs[name], batchSize: ctx.cfg.batchSize, seed, hp, evalEvery: evalEvery(s.epochs[name], ctx.cfg.evalPoints), onProgress: ctx.onProgress }),
+  const { value: r, waited, held } = await withLock(
+    ctx.lock,
+    () => runMethod({ method: m, model, train: data.train, test: data.test, epochs: s.epochs[name], batchSize: ctx.cfg.batchSize, seed, hp, evalEvery: evalEvery(s.epochs[name], ctx.cfg.evalPoints), onProgress: ctx.onProgress }),
+    { timeoutSeconds: ctx.lockWait, orWithout: true },
   );
   try {
     const validation = data.validation;
@@ -141,6 +146,7 @@ export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, 
       flippedCount: flips.length,
       seconds: r.seconds,
       lockWait: waited,
+      lockHeld: held,
       gradEvals: r.gradEvals,
       steps: r.steps,
       finishedAt: new Date().toISOString(),
@@ -150,7 +156,7 @@ export async function trainRun(ctx: RunContext, s: SettingConfig, data: Splits, 
     writeAtomic(`${stem}.json`, JSON.stringify(record));
     const memText = mem === null ? '' : `, memorized ${(100 * mem).toFixed(1)}% of ${flips.length} flipped`;
     ctx.log.write(
-      `${tag}: val ${(100 * val.accuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}%, train ${(100 * tr.accuracy).toFixed(2)}%${memText}, ${r.seconds.toFixed(1)} s (load ${loadavg()[0]?.toFixed(2)}${waited > 1 ? `, waited ${waited.toFixed(0)} s for the lock` : ''})\n`,
+      `${tag}: val ${(100 * val.accuracy).toFixed(2)}%, test ${(100 * r.testAccuracy).toFixed(2)}%, train ${(100 * tr.accuracy).toFixed(2)}%${memText}, ${r.seconds.toFixed(1)} s (load ${loadavg()[0]?.toFixed(2)}${ctx.lock === undefined ? '' : held ? `, lock held${waited > 1 ? ` after ${waited.toFixed(0)} s` : ''}` : ', lock busy: ran without it'})\n`,
     );
     return { record, stem, cached: false };
   } finally {
@@ -188,7 +194,7 @@ export async function flatnessOf(ctx: RunContext, stem: string, model: ZooModel,
       tf.dispose(batch);
       disposeTree(params);
     }
-  });
+  }, { timeoutSeconds: ctx.lockWait, orWithout: true });
   writeAtomic(file, JSON.stringify(value));
   return value;
 }
