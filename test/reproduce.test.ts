@@ -63,8 +63,11 @@ test('withLock: two holders of one lock file run one after the other; no lock fi
   });
   await new Promise((r) => setTimeout(r, 200));
   assert.deepEqual(events, ['a start'], 'b waits while a holds the lock');
+  const c = await withLock(file, async () => 'c', { timeoutSeconds: 1, orWithout: true });
+  assert.deepEqual([c.value, c.held], ['c', false], 'orWithout: after the timeout, c runs without the lock');
+  assert.deepEqual(events, ['a start'], 'b still waits');
   release();
-  assert.deepEqual([(await a).value, (await b).value], ['a', 'b']);
+  assert.deepEqual([(await a).value, (await b).value, (await b).held], ['a', 'b', true]);
   assert.deepEqual(events, ['a start', 'a end', 'b start']);
   assert.equal((await withLock(undefined, async () => 7)).value, 7);
   await assert.rejects(withLock(join(dir, 'no-such-dir', 'x.lock'), async () => 1), /withLock: flock .* exited/);
