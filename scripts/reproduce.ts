@@ -153,7 +153,7 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
       const methods = [...new Set(cfg.settings.flatMap((s) => [...methodsOf(cfg, s, name)]))].sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
       if (methods.length === 0) continue;
       const model = modelOf(name, cfg, tData.train.classes);
-      const tkey = createHash('sha256').update(JSON.stringify({ v: 2, generator: NOISE_GENERATOR, spec: model.spec, methods, batch: cfg.batchSize, hp: cfg.hp, timing: cfg.timing, setting: first })).digest('hex').slice(0, 12);
+      const tkey = createHash('sha256').update(JSON.stringify({ v: 2, generator: NOISE_GENERATOR, spec: model.spec, methods, batch: cfg.batchSize, hp: cfg.hp, timing: cfg.timing, data: { trainSize: first.trainSize, labelNoise: first.labelNoise } })).digest('hex').slice(0, 12);
       const file = join(cacheDir, 'timing', `${name}-${tkey}.json`);
       if (!ctx.fresh && existsSync(file)) {
         timings[name] = JSON.parse(readFileSync(file, 'utf8')) as StepTiming[];

@@ -88,9 +88,9 @@ export const FULL: ReproduceConfig = Object.freeze({
   mlpHidden: [256],
   cnnChannels: [16, 32],
   settings: [
-    { id: 'noise40', trainSize: 1000, labelNoise: 0.4, epochs: { mlp: 40, cnn: 15 }, role: 'main', sweep: true },
-    { id: 'noise20', trainSize: 1000, labelNoise: 0.2, epochs: { mlp: 40, cnn: 15 }, role: 'main', sweep: false, hpFrom: 'noise40' },
-    { id: 'small', trainSize: 1000, labelNoise: 0, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: false, hpFrom: 'noise40' },
+    { id: 'noise40', trainSize: 1000, labelNoise: 0.4, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: true },
+    { id: 'noise20', trainSize: 1000, labelNoise: 0.2, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: false, hpFrom: 'noise40' },
+    { id: 'small', trainSize: 1000, labelNoise: 0, epochs: { mlp: 40, cnn: 40 }, role: 'main', sweep: false, hpFrom: 'noise40' },
     { id: 'clean', trainSize: 3200, labelNoise: 0, epochs: { mlp: 2, cnn: 2 }, role: 'side', sweep: false, methods: { cnn: ['sgd', 'sam', 'rwp'] } },
   ],
   methods: { mlp: ALL, cnn: ['sgd', 'sam', 'rwp', 'm-rwp'] },
