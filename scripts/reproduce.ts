@@ -208,7 +208,8 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
         const key = pairKey(s.id, name);
         for (const m of methods) {
           // The sweep of the hyperparameter this method uses, the first time it is needed in this (setting, model).
-          const g = s.sweep ? sweepGrid(cfg, [m]).find((x) => !sweep.some((p) => p.setting === s.id && p.model === name && p.method === x.method)) : undefined;
+          const swept = s.sweep && (s.sweepModels ?? cfg.models).includes(name);
+          const g = swept ? sweepGrid(cfg, [m]).find((x) => !sweep.some((p) => p.setting === s.id && p.model === name && p.method === x.method)) : undefined;
           if (g !== undefined) {
             let best: { v: number; acc: number } | undefined;
             const pts: SweepPoint[] = [];
@@ -221,7 +222,8 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
             if (best !== undefined) chosen[key] = g.apply(chosen[key] ?? cfg.hp, best.v);
             sweep.push(...pts.map((p) => ({ ...p, chosen: p.value === best?.v })));
           }
-          const hp = chosen[key] ?? (s.hpFrom === undefined ? undefined : chosen[pairKey(s.hpFrom, name)]) ?? cfg.hp;
+          const from = swept ? undefined : s.hpFrom !== undefined ? pairKey(s.hpFrom, name) : s.sweep && s.hpFromModel !== undefined ? pairKey(s.id, s.hpFromModel) : undefined;
+          const hp = chosen[key] ?? (from === undefined ? undefined : chosen[from]) ?? cfg.hp;
           chosen[key] = hp;
           const runs: RunRecord[] = [];
           const flat: FlatnessRecord[] = [];

@@ -19,6 +19,9 @@ export interface SettingConfig {
   readonly role: 'main' | 'side';
   /** Sweep σ and ρ on the validation split for this setting. */
   readonly sweep: boolean;
+  /** Models swept in this setting (default all); the others take the σ and ρ chosen for `hpFromModel`. */
+  readonly sweepModels?: readonly ModelName[];
+  readonly hpFromModel?: ModelName;
   /** Without a sweep: take the σ and ρ chosen in this setting (by id) for the same model; else the base values. */
   readonly hpFrom?: string;
   /** Methods of this setting per model (default: the config's methods); a model missing here is not run. */
@@ -88,7 +91,7 @@ export const FULL: ReproduceConfig = Object.freeze({
   mlpHidden: [256],
   cnnChannels: [16, 32],
   settings: [
-    { id: 'noise40', trainSize: 1000, labelNoise: 0.4, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: true },
+    { id: 'noise40', trainSize: 1000, labelNoise: 0.4, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: true, sweepModels: ['mlp'], hpFromModel: 'mlp' },
     { id: 'noise20', trainSize: 1000, labelNoise: 0.2, epochs: { mlp: 40, cnn: 30 }, role: 'main', sweep: false, hpFrom: 'noise40' },
     { id: 'small', trainSize: 1000, labelNoise: 0, epochs: { mlp: 40, cnn: 40 }, role: 'main', sweep: false, hpFrom: 'noise40' },
     { id: 'clean', trainSize: 3200, labelNoise: 0, epochs: { mlp: 2, cnn: 2 }, role: 'side', sweep: false, methods: { cnn: ['sgd', 'sam', 'rwp'] } },
