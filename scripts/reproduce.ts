@@ -54,6 +54,8 @@ export interface ReproduceOptions {
   readonly hp?: Partial<Hyperparameters>;
   /** Skip the validation sweep (use the base σ and ρ everywhere). */
   readonly noSweep?: boolean;
+  /** Skip the interleaved step timing (side experiments). */
+  readonly noTiming?: boolean;
   /** Train nothing: report only what is in the cache (missing runs are left out and counted). */
   readonly cachedOnly?: boolean;
   /** A file to `flock` around every timed piece of work (a training run, the step timing). */
@@ -147,7 +149,7 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
   // measured even if the training runs are cut short.
   const timings: Partial<Record<ModelName, StepTiming[]>> = {};
   const first = cfg.settings[0];
-  if (first !== undefined) {
+  if (first !== undefined && options.noTiming !== true) {
     const tData = load({ trainSize: first.trainSize, testSize: Math.min(cfg.testSize, 100), seed: cfg.dataSeed, labelNoise: first.labelNoise });
     for (const name of cfg.models) {
       const methods = [...new Set(cfg.settings.flatMap((s) => [...methodsOf(cfg, s, name)]))].sort((a, b) => METHODS.indexOf(a) - METHODS.indexOf(b));
@@ -298,6 +300,7 @@ const USAGE = `usage: npm run reproduce -- [options]
   --epochs N            override every setting's SGD-equivalent epochs
   --set K=V,...         base hyperparameter overrides, keys: ${Object.keys(DEFAULT_HYPERPARAMETERS).join(', ')}
   --no-sweep            no validation sweep: the base σ and ρ everywhere
+  --no-timing           skip the interleaved step timing
   --cached-only         train nothing; report what is cached (missing runs are left out)
   --lock FILE           flock FILE around every training run and the step timing (e.g. /work/bench.lock); a run
                         waits at most 10 s for it, the step timing 120 s, then runs without it (recorded)
@@ -309,7 +312,7 @@ const USAGE = `usage: npm run reproduce -- [options]
 
 /** parseReproduceArgs(argv): ReproduceOptions from command-line flags. */
 export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 'help' {
-  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'cached-only', 'help']);
+  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'no-timing', 'cached-only', 'help']);
   if (f.bools.has('help')) return 'help';
   const list = (name: string): string[] | undefined => strFlag(f, name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const models = list('models');
@@ -333,6 +336,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 
     fresh: f.bools.has('fresh'),
     noSweep: f.bools.has('no-sweep'),
     cachedOnly: f.bools.has('cached-only'),
+    noTiming: f.bools.has('no-timing'),
     settings: list('settings'),
     models: models as ModelName[] | undefined,
     methods: methods === undefined ? undefined : parseMethods(methods),
