@@ -54,6 +54,8 @@ export interface ReproduceOptions {
   readonly hp?: Partial<Hyperparameters>;
   /** Skip the validation sweep (use the base σ and ρ everywhere). */
   readonly noSweep?: boolean;
+  /** Measure the interleaved step timing again even when it is cached (also with cachedOnly). */
+  readonly retime?: boolean;
   /** Skip the interleaved step timing (side experiments). */
   readonly noTiming?: boolean;
   /** Train nothing: report only what is in the cache (missing runs are left out and counted). */
@@ -157,12 +159,12 @@ export async function main(options: ReproduceOptions = {}): Promise<ReproduceRes
       const model = modelOf(name, cfg, tData.train.classes);
       const tkey = createHash('sha256').update(JSON.stringify({ v: 2, generator: NOISE_GENERATOR, spec: model.spec, methods, batch: cfg.batchSize, hp: cfg.hp, timing: cfg.timing, data: { trainSize: first.trainSize, labelNoise: first.labelNoise } })).digest('hex').slice(0, 12);
       const file = join(cacheDir, 'timing', `${name}-${tkey}.json`);
-      if (!ctx.fresh && existsSync(file)) {
+      if (!ctx.fresh && options.retime !== true && existsSync(file)) {
         timings[name] = JSON.parse(readFileSync(file, 'utf8')) as StepTiming[];
         log.write(`step timing ${name}: cached\n`);
         continue;
       }
-      if (options.cachedOnly === true) continue;
+      if (options.cachedOnly === true && options.retime !== true) continue;
       log.write(`step timing ${name}: ${cfg.timing.rounds} rounds × ${methods.length} methods × ${cfg.timing.steps} steps …\n`);
       const { value: t0, held } = await withLock(options.lock, () => stepTimings({ model, train: tData.train, methods, batchSize: cfg.batchSize, rounds: cfg.timing.rounds, steps: cfg.timing.steps, hp: cfg.hp }), { timeoutSeconds: options.timingLockWait ?? 120, orWithout: true });
       const t = t0.map((x) => ({ ...x, lockHeld: held, loadavg: loadavg() }));
@@ -301,6 +303,7 @@ const USAGE = `usage: npm run reproduce -- [options]
   --set K=V,...         base hyperparameter overrides, keys: ${Object.keys(DEFAULT_HYPERPARAMETERS).join(', ')}
   --no-sweep            no validation sweep: the base σ and ρ everywhere
   --no-timing           skip the interleaved step timing
+  --retime              measure the step timing again (also with --cached-only)
   --cached-only         train nothing; report what is cached (missing runs are left out)
   --lock FILE           flock FILE around every training run and the step timing (e.g. /work/bench.lock); a run
                         waits at most 10 s for it, the step timing 120 s, then runs without it (recorded)
@@ -312,7 +315,7 @@ const USAGE = `usage: npm run reproduce -- [options]
 
 /** parseReproduceArgs(argv): ReproduceOptions from command-line flags. */
 export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 'help' {
-  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'no-timing', 'cached-only', 'help']);
+  const f = flagsOf(argv, ['settings', 'models', 'methods', 'seeds', 'epochs', 'set', 'lock', 'docs', 'report', 'cache'], ['quick', 'fresh', 'no-sweep', 'no-timing', 'retime', 'cached-only', 'help']);
   if (f.bools.has('help')) return 'help';
   const list = (name: string): string[] | undefined => strFlag(f, name)?.split(',').map((s) => s.trim()).filter((s) => s !== '');
   const models = list('models');
@@ -337,6 +340,7 @@ export function parseReproduceArgs(argv: readonly string[]): ReproduceOptions | 
     noSweep: f.bools.has('no-sweep'),
     cachedOnly: f.bools.has('cached-only'),
     noTiming: f.bools.has('no-timing'),
+    retime: f.bools.has('retime'),
     settings: list('settings'),
     models: models as ModelName[] | undefined,
     methods: methods === undefined ? undefined : parseMethods(methods),
