@@ -11,20 +11,21 @@ export interface ProgressStream {
 const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 /**
- * progressPrinter(stream, { tty }): a handler for runMethod's progress events. On a TTY it redraws one line per run
- * (`SGD    epoch 2/5 ████████░░░░░░░░  61/125 loss 0.3120 acc 97.10% 1,234 samples/s`, test accuracy of the last epoch) and leaves it in place when the
- * run ends; otherwise it prints one line per epoch.
+ * progressPrinter(stream, { tty }): a handler for runMethod's progress events. On a TTY it redraws a bar for the epoch
+ * under way (`SGD    epoch 2/5 ████████░░░░░░░░  61/125 loss 0.3120 acc 97.10% 1,234 samples/s`, test accuracy of the
+ * last epoch) and, when the epoch ends, replaces the bar by the epoch's line and ends that line, so every finished
+ * epoch stays on screen; otherwise it prints the same epoch lines without the bar.
  */
 export function progressPrinter(stream: ProgressStream, options: { readonly tty?: boolean; readonly width?: number } = {}): (e: ProgressEvent) => void {
   const tty = options.tty ?? stream.isTTY === true;
   const barWidth = options.width ?? 16;
   let lastAcc: number | undefined;
   let epochs = 0;
-  let line = '';
+  let open = false; // a redrawn line is on screen without its newline
   const draw = (s: string): void => {
     const cols = stream.columns ?? 120;
-    line = s.length > cols - 1 ? s.slice(0, cols - 1) : s;
-    stream.write(`\r\x1b[K${line}`);
+    stream.write(`\r\x1b[K${s.length > cols - 1 ? s.slice(0, cols - 1) : s}`);
+    open = true;
   };
   return (e) => {
     const name = LABEL[e.method].padEnd(7);
@@ -49,16 +50,20 @@ export function progressPrinter(stream: ProgressStream, options: { readonly tty?
       }
       case 'epoch': {
         const r = e.record;
-        lastAcc = r.testAccuracy;
-        const text = `${name} epoch ${r.epoch}/${e.epochs}  train loss ${r.trainLoss.toFixed(4)}  test loss ${r.testLoss.toFixed(4)}  test acc ${pct(r.testAccuracy)}  ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s  ${r.seconds.toFixed(1)} s`;
+        const tested = Number.isFinite(r.testAccuracy);
+        if (tested) lastAcc = r.testAccuracy;
+        const testPart = tested ? `  test loss ${r.testLoss.toFixed(4)}  test acc ${pct(r.testAccuracy)}` : '';
+        const text = `${name} epoch ${r.epoch}/${e.epochs}  train loss ${r.trainLoss.toFixed(4)}${testPart}  ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s  ${r.seconds.toFixed(1)} s`;
         if (tty) {
-          const bar = '█'.repeat(barWidth);
-          draw(`${name}epoch ${r.epoch}/${e.epochs} ${bar} loss ${r.trainLoss.toFixed(4)} acc ${pct(r.testAccuracy)} ${Math.round(r.samplesPerSecond).toLocaleString('en-US')} samples/s ${r.seconds.toFixed(1)} s`);
+          draw(text);
+          stream.write('\n');
+          open = false;
         } else stream.write(`${text}\n`);
         break;
       }
       case 'end':
-        if (tty) stream.write('\n');
+        if (tty && open) stream.write('\n');
+        open = false;
         break;
     }
   };

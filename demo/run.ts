@@ -145,6 +145,7 @@ export interface EpochRecord {
   readonly seconds: number;
   /** Mean step loss over the epoch (the value each step reports: L(w) or, for SAM/ARWP, the loss at w + ε). */
   readonly trainLoss: number;
+  /** Test loss and accuracy; NaN at epochs skipped by `evalEvery`. */
   readonly testLoss: number;
   readonly testAccuracy: number;
   readonly gradEvals: number;
@@ -170,6 +171,8 @@ export interface RunOptions {
   /** Seeds the initialization, the batch order and the noise. */
   readonly seed: number;
   readonly hp?: Hyperparameters;
+  /** Evaluate on the test set after every `evalEvery`-th epoch and after the last (default 1: every epoch). */
+  readonly evalEvery?: number;
   /** Evaluate the mixes with the parallel interpreter (a worker thread); default true. */
   readonly parallel?: boolean;
   /** Module URL and export the parallel worker imports the model from; default this repository's model zoo. */
@@ -203,6 +206,8 @@ export const MODEL_MODULE = new URL('../src/models/index.ts', import.meta.url).h
  */
 export async function runMethod(o: RunOptions): Promise<RunResult> {
   const hp = o.hp ?? DEFAULT_HYPERPARAMETERS;
+  const evalEvery = o.evalEvery ?? 1;
+  if (!Number.isInteger(evalEvery) || evalEvery < 1) throw new RangeError(`runMethod: evalEvery must be a positive integer, got ${String(evalEvery)}`);
   const split = isSplit(o.method);
   const perStep = split ? 2 * o.batchSize : o.batchSize;
   const passesPerEpoch = split ? 2 : 1;
@@ -265,9 +270,10 @@ export async function runMethod(o: RunOptions): Promise<RunResult> {
       onEpoch: (pass, params) => {
         if ((pass + 1) % passesPerEpoch !== 0) return;
         trainSeconds += (performance.now() - segment) / 1000;
-        const ev = evaluate(o.model, params, o.test);
+        const epoch = (pass + 1) / passesPerEpoch;
+        const ev = epoch % evalEvery === 0 || epoch === o.epochs ? evaluate(o.model, params, o.test) : { loss: Number.NaN, accuracy: Number.NaN };
         const record: EpochRecord = {
-          epoch: (pass + 1) / passesPerEpoch,
+          epoch,
           seconds: trainSeconds,
           trainLoss: epochLoss / Math.max(1, epochSteps),
           testLoss: ev.loss,

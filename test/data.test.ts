@@ -17,6 +17,8 @@ import {
   subset,
   toBatch,
   noisyLabels,
+  flipped,
+  select,
 } from '../src/data/index.js';
 
 await ready();
@@ -168,6 +170,44 @@ test('labelNoise: exact count, changed labels differ, everything else identical,
   for (let c = 1; c < 10; c++) assert.ok(Math.abs(hist[c]! - 3000) < 300, `class ${c}: ${hist[c]}`);
 });
 
+test('flipped: the positions label noise changed, counted by hand; select(train, flipped(train)) keeps the noisy labels', () => {
+  const hand = { y: Int32Array.from([0, 1, 2, 3, 4]), cleanY: Int32Array.from([0, 9, 2, 8, 4]) };
+  assert.deepEqual([...flipped(hand)], [1, 3]);
+  assert.equal(flipped({ y: Int32Array.from([1, 2]) }).length, 0, 'no cleanY: nothing flipped');
+  const { train } = loadFashionMnist({ seed: 3, trainSize: 500, testSize: 10, labelNoise: 0.2 });
+  const f = flipped(train);
+  assert.equal(f.length, 100, 'round(0.2 · 500) labels flipped');
+  const mem = select(train, f);
+  for (let i = 0; i < mem.n; i++) assert.notEqual(mem.y[i], mem.cleanY![i]);
+  assert.deepEqual([...flipped(loadFashionMnist({ seed: 3, trainSize: 500, testSize: 10, labelNoise: 0.2 }).train)], [...f], 'same seed, same subset');
+  assert.notDeepEqual([...flipped(loadFashionMnist({ seed: 4, trainSize: 500, testSize: 10, labelNoise: 0.2 }).train)], [...f]);
+});
+
+test('validationSize: held out from the training pool, disjoint from train and test, clean labels, train unchanged', () => {
+  for (const load of [loadMnist, loadFashionMnist]) {
+    const base = load({ seed: 5, trainSize: 700, testSize: 300, labelNoise: 0.4 });
+    const s = load({ seed: 5, trainSize: 700, testSize: 300, labelNoise: 0.4, validationSize: 250 });
+    assert.equal(base.validation, undefined);
+    const v = s.validation!;
+    assert.equal(v.n, 250);
+    assert.equal(v.cleanY, undefined, 'validation labels are clean');
+    assert.ok(sameBytes(s.train.index, base.train.index) && sameBytes(s.train.y, base.train.y) && sameBytes(s.test.index, base.test.index));
+    const trainRows = new Set(s.train.index);
+    assert.ok([...v.index].every((r) => !trainRows.has(r)), 'validation ∩ train = ∅');
+    if (load === loadMnist) {
+      const testRows = new Set(s.test.index); // one pool: also disjoint from test
+      assert.ok([...v.index].every((r) => !testRows.has(r)), 'validation ∩ test = ∅');
+    }
+    assert.equal(new Set(v.index).size, 250);
+    const again = load({ seed: 5, trainSize: 700, testSize: 300, labelNoise: 0.4, validationSize: 250 });
+    assert.ok(sameBytes(again.validation!.x, v.x) && sameBytes(again.validation!.y, v.y));
+    assert.deepEqual(v.normalization, s.train.normalization);
+  }
+  assert.throws(() => loadMnist({ trainSize: 5000, testSize: 3000, validationSize: 2001 }), /'trainSize' \+ 'validationSize' \+ 'testSize' must be at most 10000/);
+  assert.throws(() => loadFashionMnist({ trainSize: 100, validationSize: -1 }), /option 'validationSize' must be an integer/);
+  assert.throws(() => loadFashionMnist({ trainSize: 59_000, validationSize: 1001 }), /option 'validationSize'/);
+});
+
 test("normalize 'standard': train mean ≈ 0 and std ≈ 1, test uses the train statistics", () => {
   for (const ds of [loadMnist({ normalize: 'standard', seed: 9 }), loadFashionMnist({ normalize: 'standard', trainSize: 5000, testSize: 1000 })]) {
     let s = 0;
@@ -278,7 +318,7 @@ test('batches on mnist: shapes [b,28,28,1] and [b,10]; no tensor leak when batch
 test('invalid options throw errors that name the option', () => {
   assert.throws(() => loadMnist({ trainSize: 0 }), { name: 'RangeError', message: /option 'trainSize' must be an integer in \[1, 9999\], got 0/ });
   assert.throws(() => loadMnist({ trainSize: 1.5 }), /'trainSize'/);
-  assert.throws(() => loadMnist({ trainSize: 9000, testSize: 2000 }), /'trainSize' \+ 'testSize' must be at most 10000/);
+  assert.throws(() => loadMnist({ trainSize: 9000, testSize: 2000 }), /'trainSize' \+ 'validationSize' \+ 'testSize' must be at most 10000/);
   assert.throws(() => loadFashionMnist({ testSize: 10_001 }), /loadFashionMnist: option 'testSize' must be an integer in \[1, 10000\]/);
   assert.throws(() => loadFashionMnist({ trainSize: 60_001 }), /option 'trainSize'/);
   assert.throws(() => loadMnist({ labelNoise: 1 }), /option 'labelNoise' must be a number in \[0, 1\)/);

@@ -338,6 +338,16 @@ test('lineChartSvg: valid SVG, series names (escaped), distinct colours, NaN poi
   const log = lineChartSvg({ title: 'loss', series: [{ name: 'loss', xs: [1, 2, 3], ys: [10, 1, 0.01] }], logY: true, width: 300, height: 200 });
   assertWellFormedSvg(log);
   assert.ok(log.includes('>0.01<') && log.includes('>10<'));
+  // A log axis over one decade still has more than three labelled ticks (1-2-5 within the decade).
+  const narrow = lineChartSvg({ title: 'slice', series: [{ name: 's', xs: [0, 1, 2], ys: [0.3, 0.5, 2.5] }], logY: true });
+  const yLabels = [...narrow.matchAll(/text-anchor="end" stroke="none">([^<]+)</g)].map((x) => x[1]);
+  assert.deepEqual(yLabels, ['0.1', '0.2', '0.5', '1', '2', '5', '10']);
+  // A band (mean ± std): one polygon per unbroken run, and it widens the y range.
+  const banded = lineChartSvg({ title: 'band', series: [{ name: 'b', xs: [1, 2, 3, 4], ys: [5, 6, 7, 8], band: { lo: [4, 5, Number.NaN, 7], hi: [6, 7, 8, 20] } }] });
+  assertWellFormedSvg(banded);
+  assert.equal([...banded.matchAll(/<polygon class="band"/g)].length, 1, 'the NaN leaves one run of two points and a single point (no polygon)');
+  assert.ok(banded.includes('>20<'), 'the band reaches y = 20');
+  assert.throws(() => lineChartSvg({ title: 't', series: [{ name: 'a', xs: [1, 2], ys: [1, 2], band: { lo: [1], hi: [2, 3] } }] }), /series\[0\]\.band/);
   assertWellFormedSvg(lineChartSvg({ title: 'empty', series: [] }));
   assertWellFormedSvg(lineChartSvg({ title: 'flat', series: [{ name: 'c', xs: [0, 1], ys: [2, 2] }] }));
   assert.throws(() => lineChartSvg({ title: 't', series: [{ name: 'a', xs: [1, 2], ys: [1] }] }), /series\[0\]\.ys/);

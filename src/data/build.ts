@@ -16,6 +16,8 @@ export interface SplitSpec {
   /** Rows of trainPool / testPool to use, in order. */
   readonly trainRows: Int32Array;
   readonly testRows: Int32Array;
+  /** Rows of trainPool held out for validation (disjoint from trainRows); empty for none. */
+  readonly validationRows?: Int32Array;
 }
 
 function gatherLabels(labels: Int32Array, rows: Int32Array): Int32Array {
@@ -24,7 +26,7 @@ function gatherLabels(labels: Int32Array, rows: Int32Array): Int32Array {
   return y;
 }
 
-/** buildSplits(spec, options): the train and test datasets, normalized with train statistics, with label noise on train only. */
+/** buildSplits(spec, options): train, test (and validation) datasets, normalized with train statistics, with label noise on train only. */
 export function buildSplits(spec: SplitSpec, o: ResolvedOptions): Splits {
   const size = spec.shape[0] * spec.shape[1] * spec.shape[2];
   const classes = spec.classNames.length;
@@ -49,5 +51,17 @@ export function buildSplits(spec: SplitSpec, o: ResolvedOptions): Splits {
     y: gatherLabels(spec.testPool.labels, spec.testRows),
     index: spec.testRows.slice(),
   });
-  return Object.freeze({ train, test });
+  const vRows = spec.validationRows ?? new Int32Array(0);
+  const validation: Dataset | undefined =
+    vRows.length === 0
+      ? undefined
+      : makeDataset({
+          ...common,
+          name: `${spec.name}/validation`,
+          n: vRows.length,
+          x: gatherPixels(spec.trainPool.pixels, vRows, size, norm),
+          y: gatherLabels(spec.trainPool.labels, vRows),
+          index: vRows.slice(),
+        });
+  return Object.freeze({ train, test, ...(validation === undefined ? {} : { validation }) });
 }

@@ -40,12 +40,23 @@ export interface Dataset {
   readonly cleanY?: Int32Array;
 }
 
+/** flipped(ds): the positions i (ascending) where label noise changed the label, y[i] ≠ cleanY[i]; empty without noise. */
+export function flipped(ds: Pick<Dataset, 'y' | 'cleanY'>): Int32Array {
+  const c = ds.cleanY;
+  if (c === undefined) return new Int32Array(0);
+  const out: number[] = [];
+  for (let i = 0; i < ds.y.length; i++) if (ds.y[i] !== c[i]) out.push(i);
+  return Int32Array.from(out);
+}
+
 /** A train/test pair. */
 export interface Splits {
   /** The training set. */
   readonly train: Dataset;
   /** The test set (normalized with the training set's statistics). */
   readonly test: Dataset;
+  /** Held-out training-pool examples with clean labels (option `validationSize` > 0), for choosing hyperparameters. */
+  readonly validation?: Dataset;
 }
 
 /** exampleSize(ds): h·w·c, the number of floats per example. */

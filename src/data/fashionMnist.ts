@@ -61,13 +61,14 @@ export function fashionMnistPools(): {
 /**
  * loadFashionMnist(options): Fashion-MNIST 28×28×1, 10 classes; train = first trainSize of permutation(60000, key)
  * over the train pool (default all 60,000), test = first testSize of permutation(10000, key′) over the test pool
- * (default all 10,000); pixels scaled from 0…255.
+ * (default all 10,000); validation = the next validationSize entries of the train permutation; pixels scaled from 0…255.
  */
 export function loadFashionMnist(options?: LoadOptions): Splits {
   const o = resolveOptions('loadFashionMnist', options, {
     trainMax: FASHION_TRAIN_POOL_SIZE, testMax: FASHION_TEST_POOL_SIZE, trainDefault: FASHION_TRAIN_POOL_SIZE, testDefault: FASHION_TEST_POOL_SIZE,
   });
   const pools = fashionMnistPools();
+  const trainPerm = permutation(pools.train.n, foldName(o.key, 'fashion-mnist/train'));
   return buildSplits(
     {
       name: 'fashion-mnist',
@@ -75,7 +76,8 @@ export function loadFashionMnist(options?: LoadOptions): Splits {
       classNames: FASHION_CLASSES,
       trainPool: pools.train,
       testPool: pools.test,
-      trainRows: permutation(pools.train.n, foldName(o.key, 'fashion-mnist/train')).slice(0, o.trainSize),
+      trainRows: trainPerm.slice(0, o.trainSize),
+      validationRows: trainPerm.slice(o.trainSize, o.trainSize + o.validationSize),
       testRows: permutation(pools.test.n, foldName(o.key, 'fashion-mnist/test')).slice(0, o.testSize),
     },
     o,

@@ -4,7 +4,7 @@
  * @module optimix/data
  */
 export type { Dataset, Splits, ImageShape, Normalization } from './dataset.js';
-export { makeDataset, select, subset, exampleSize } from './dataset.js';
+export { makeDataset, select, subset, exampleSize, flipped } from './dataset.js';
 export { shuffle } from './shuffle.js';
 export { prng, randomInt, permutation, type Uint32Stream } from './prng.js';
 export { batches, toBatch, epochBatches, type ImageBatch, type BatchOptions } from './batches.js';

@@ -41,12 +41,15 @@ export function mnistPool(): Pool {
 /**
  * loadMnist(options): MNIST digits 28×28×1, 10 classes, split by key from the package's 10,000 (default 8,000 train /
  * 2,000 test, trainSize + testSize ≤ 10,000): with π = permutation(10000, key), train = π[0, trainSize), test = the last
- * testSize entries of π — disjoint, and each depends only on the key and its own size.
+ * testSize entries of π, validation = π[trainSize, trainSize + validationSize) — disjoint, train and test each depending
+ * only on the key and their own size.
  */
 export function loadMnist(options?: LoadOptions): Splits {
   const o = resolveOptions('loadMnist', options, { trainMax: MNIST_POOL_SIZE - 1, testMax: MNIST_POOL_SIZE - 1, trainDefault: 8000, testDefault: 2000 });
-  if (o.trainSize + o.testSize > MNIST_POOL_SIZE) {
-    throw new RangeError(`loadMnist: options 'trainSize' + 'testSize' must be at most ${MNIST_POOL_SIZE} (the mnist package's pool), got ${o.trainSize} + ${o.testSize}`);
+  if (o.trainSize + o.validationSize + o.testSize > MNIST_POOL_SIZE) {
+    throw new RangeError(
+      `loadMnist: options 'trainSize' + 'validationSize' + 'testSize' must be at most ${MNIST_POOL_SIZE} (the mnist package's pool), got ${o.trainSize} + ${o.validationSize} + ${o.testSize}`,
+    );
   }
   const pool = mnistPool();
   if (pool.n !== MNIST_POOL_SIZE) throw new Error(`mnist package: expected ${MNIST_POOL_SIZE} digits, found ${pool.n}`);
@@ -59,6 +62,7 @@ export function loadMnist(options?: LoadOptions): Splits {
       trainPool: pool,
       testPool: pool,
       trainRows: perm.slice(0, o.trainSize),
+      validationRows: perm.slice(o.trainSize, o.trainSize + o.validationSize),
       testRows: perm.slice(pool.n - o.testSize),
     },
     o,

@@ -16,6 +16,11 @@ export interface LoadOptions {
   readonly normalize?: 'unit' | 'standard';
   /** Fraction in [0,1) of train labels replaced by a uniformly random other class (count = round(labelNoise·trainSize)); default 0. */
   readonly labelNoise?: number;
+  /**
+   * Training-pool examples held out as `Splits.validation` (default 0: none): disjoint from train and test, clean labels,
+   * normalized with the training statistics; train is the same with or without it.
+   */
+  readonly validationSize?: number;
 }
 
 /** Options after defaults and validation. */
@@ -25,9 +30,10 @@ export interface ResolvedOptions {
   readonly key: Key;
   readonly normalize: 'unit' | 'standard';
   readonly labelNoise: number;
+  readonly validationSize: number;
 }
 
-const KNOWN = new Set(['trainSize', 'testSize', 'seed', 'key', 'normalize', 'labelNoise']);
+const KNOWN = new Set(['trainSize', 'testSize', 'seed', 'key', 'normalize', 'labelNoise', 'validationSize']);
 
 function size(fn: string, option: string, value: unknown, fallback: number, max: number): number {
   if (value === undefined) return fallback;
@@ -71,5 +77,9 @@ export function resolveOptions(
   if (typeof labelNoise !== 'number' || !Number.isFinite(labelNoise) || labelNoise < 0 || labelNoise >= 1) {
     throw new RangeError(`${fn}: option 'labelNoise' must be a number in [0, 1), got ${String(labelNoise)}`);
   }
-  return { trainSize, testSize, key: k, normalize, labelNoise };
+  const validationSize = o.validationSize ?? 0;
+  if (typeof validationSize !== 'number' || !Number.isInteger(validationSize) || validationSize < 0 || trainSize + validationSize > limits.trainMax) {
+    throw new RangeError(`${fn}: option 'validationSize' must be an integer in [0, ${limits.trainMax - trainSize}] (trainSize + validationSize ≤ ${limits.trainMax}), got ${String(validationSize)}`);
+  }
+  return { trainSize, testSize, key: k, normalize, labelNoise, validationSize };
 }

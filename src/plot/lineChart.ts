@@ -11,6 +11,8 @@ export interface LineSeries {
   readonly ys: readonly number[];
   /** CSS colour; default from a ten-colour palette (then dashed lines for series 11+). */
   readonly color?: string;
+  /** A shaded band around the line (e.g. mean ± std over seeds): lower and upper y at each x; non-finite points break it. */
+  readonly band?: { readonly lo: readonly number[]; readonly hi: readonly number[] };
 }
 
 /** Options of `lineChartSvg`. */
@@ -48,6 +50,9 @@ export function lineChartSvg(options: LineChartOptions): string {
     if (s.xs.length !== s.ys.length) {
       throw new RangeError(`${fn}: series[${i}].ys has ${s.ys.length} values but series[${i}].xs has ${s.xs.length}`);
     }
+    if (s.band !== undefined && (!isArray(s.band.lo) || !isArray(s.band.hi) || s.band.lo.length !== s.xs.length || s.band.hi.length !== s.xs.length)) {
+      throw new RangeError(`${fn}: series[${i}].band.lo and .hi must be arrays of ${s.xs.length} values, one per x`);
+    }
   });
 
   const ty = (y: number): number => (logY ? Math.log10(y) : y);
@@ -58,12 +63,13 @@ export function lineChartSvg(options: LineChartOptions): string {
   let yMax = -Infinity;
   for (const s of series) {
     s.xs.forEach((x, i) => {
-      const y = s.ys[i] as number;
-      if (!usable(x, y)) return;
-      xMin = Math.min(xMin, x);
-      xMax = Math.max(xMax, x);
-      yMin = Math.min(yMin, ty(y));
-      yMax = Math.max(yMax, ty(y));
+      for (const y of [s.ys[i] as number, ...(s.band === undefined ? [] : [s.band.lo[i] as number, s.band.hi[i] as number])]) {
+        if (!usable(x, y)) continue;
+        xMin = Math.min(xMin, x);
+        xMax = Math.max(xMax, x);
+        yMin = Math.min(yMin, ty(y));
+        yMax = Math.max(yMax, ty(y));
+      }
     });
   }
   const xd = niceDomain(xMin, xMax, 6);
@@ -93,9 +99,9 @@ export function lineChartSvg(options: LineChartOptions): string {
     parts.push(`<line x1="${x}" y1="${num(m.top + ph)}" x2="${x}" y2="${num(m.top + ph + 5)}"/>`);
     parts.push(`<text x="${x}" y="${num(m.top + ph + 18)}" text-anchor="middle" stroke="none">${escapeXml(formatTick(t, xd.step))}</text>`);
   }
-  for (const t of ticksIn(yd.lo, yd.hi, yd.step)) {
+  for (const t of logY ? logTicks(yd.lo, yd.hi, yd.step) : ticksIn(yd.lo, yd.hi, yd.step)) {
     const y = num(py(t));
-    const label = logY ? formatTick(10 ** t, 10 ** Math.min(t, 0)) : formatTick(t, yd.step);
+    const label = logY ? formatLogTick(t) : formatTick(t, yd.step);
     parts.push(`<line x1="${num(m.left)}" y1="${y}" x2="${num(m.left + pw)}" y2="${y}" stroke="#e5e5e5"/>`);
     parts.push(`<line x1="${num(m.left - 5)}" y1="${y}" x2="${num(m.left)}" y2="${y}"/>`);
     parts.push(`<text x="${num(m.left - 8)}" y="${num(py(t) + 4)}" text-anchor="end" stroke="none">${escapeXml(label)}</text>`);
@@ -115,6 +121,22 @@ export function lineChartSvg(options: LineChartOptions): string {
   const styleOf = (i: number): { color: string; dash: string } => ({
     color: series[i]?.color ?? (PALETTE[i % PALETTE.length] as string),
     dash: DASHES[Math.floor(i / PALETTE.length) % DASHES.length] as string,
+  });
+  series.forEach((s, i) => {
+    if (s.band === undefined) return;
+    const { color } = styleOf(i);
+    const { lo, hi } = s.band;
+    // One polygon per run of consecutive usable points: along hi forwards, back along lo.
+    let run: number[] = [];
+    const flush = (): void => {
+      if (run.length >= 2) {
+        const pts = [...run.map((k) => `${num(px(s.xs[k] as number))},${num(py(ty(hi[k] as number)))}`), ...[...run].reverse().map((k) => `${num(px(s.xs[k] as number))},${num(py(ty(lo[k] as number)))}`)];
+        parts.push(`<polygon class="band" points="${pts.join(' ')}" fill="${escapeXml(color)}" fill-opacity="0.18" stroke="none"/>`);
+      }
+      run = [];
+    };
+    s.xs.forEach((x, k) => (usable(x, lo[k] as number) && usable(x, hi[k] as number) ? run.push(k) : flush()));
+    flush();
   });
   series.forEach((s, i) => {
     const { color, dash } = styleOf(i);
@@ -158,4 +180,26 @@ export function lineChartSvg(options: LineChartOptions): string {
   }
   parts.push('</svg>');
   return parts.join('\n') + '\n';
+}
+
+/** logTicks(lo, hi, step): tick positions (log10 units) on [lo, hi]: every step-th decade, plus 2× and 5× inside each decade when it spans at most three decades (so a log axis shows more than three ticks). */
+function logTicks(lo: number, hi: number, step: number): number[] {
+  const decades = ticksIn(lo, hi, step);
+  if (hi - lo > 3) return decades;
+  const out: number[] = [];
+  for (let d = Math.floor(lo); d <= hi; d++) {
+    for (const m of [1, 2, 5]) {
+      const t = d + Math.log10(m);
+      if (t >= lo - 1e-9 && t <= hi + 1e-9) out.push(t);
+    }
+  }
+  return out;
+}
+
+/** formatLogTick(t): the label of 10^t, with the decimals its mantissa needs (0.002, 0.05, 20, 1e-5). */
+function formatLogTick(t: number): string {
+  const v = 10 ** t;
+  const d = Math.floor(t + 1e-9);
+  if (d <= -5 || d >= 6) return `${Math.round(v / 10 ** d)}e${d}`;
+  return v.toFixed(Math.max(0, -d));
 }
