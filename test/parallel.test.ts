@@ -62,7 +62,7 @@ test('the worker draws this thread\'s next normals ahead: every step uses them (
   const { params, batch } = regression(4, 6, 4, 64);
   for (const [source, leaves] of [[rwp({ σ: cosineIncrease(0.01, 2, 6) }), 2], [mArwp(), 2]] as const) {
     // spin 1000: this thread waits up to 1 s for a draw on its way (on a loaded machine 20 ms can be too short).
-    const interp2 = parallel({ model, spin: 1000 });
+    const interp2 = parallel({ model, spin: 1000, drawAhead: true });
     try {
       const opt = optimizer(source, sgd(0.05));
       const a = await train(opt, loss, params, [batch], { epochs: 6, key: key(5) });

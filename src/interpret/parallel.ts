@@ -56,7 +56,11 @@ export interface ParallelOptions {
    * shard count, but a different count rounds differently (only 1 shard is bit-identical to `sequential`).
    */
   readonly shards?: number | 'auto';
-  /** Have the first worker draw this thread's next noise after replying (off this thread's critical path); default true. */
+  /**
+   * Have the first worker draw this thread's next noise after replying (off this thread's critical path); default false:
+   * with the counter-based generator a draw is ~6 % of an MLP pass, and on an idle machine RWP was faster without it
+   * (docs/performance.md).
+   */
   readonly drawAhead?: boolean;
 }
 
@@ -119,7 +123,7 @@ const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
 const drawKey = (d: { readonly seed: number; readonly shape: readonly number[] }): string => `${d.seed}:${d.shape.join('x')}`;
 
 /**
- * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1, drawAhead = true }):
+ * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1, drawAhead = false }):
  * an interpreter that evaluates the independent work of a gradient source — both sides of `mix`, nested mixes, and batch shards — at the same time, the
  * costliest piece on this thread and the others in worker_threads, each with its own tfjs backend. With one shard,
  * the same numbers as `sequential`, bit for bit, for the same key. This thread evaluates only a loss that a worker has
@@ -208,7 +212,7 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
       const first = here ? (all[0] as Task) : undefined;
       const remoteTasks = here ? all.slice(1) : all;
       const lead = all[0] as Task; // this thread's task from the next step on
-      const ahead = options.drawAhead !== false && byLeaf.get(lead.leaf)?.length === 1 ? upcoming(opt, params, state, lead.leaf.node.path) : [];
+      const ahead = options.drawAhead === true && byLeaf.get(lead.leaf)?.length === 1 ? upcoming(opt, params, state, lead.leaf.node.path) : [];
       const used = Math.min(count, remoteTasks.length);
       const workers = await Promise.all(Array.from({ length: used }, (_, j) => pool.start(j, modelOf(loss))));
       const remote = remoteTasks.map((task, j) => {
