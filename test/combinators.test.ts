@@ -6,7 +6,6 @@ import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import { ready } from '../src/backend.js';
-import { HyperparameterError } from '../src/errors.js';
 import { optimizer, step } from '../src/optimizer.js';
 import { key } from '../src/random.js';
 import { cleanGrad } from '../src/source/constructors.js';
@@ -33,6 +32,7 @@ import {
   type SkipLargeUpdatesState,
   type State,
 } from '../src/transform/index.js';
+import { refused } from './helpers/refused.js';
 
 before(async () => {
   await ready({ backend: 'cpu' });
@@ -223,17 +223,6 @@ test('namedChain: the state is keyed by the members\' names', () => {
     assert.deepEqual(Object.keys(t.init({ w: t1([1]) })), ['clip', 'opt']);
   });
 });
-
-/** The message of the HyperparameterError f throws. */
-function refused(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof HyperparameterError, `expected a HyperparameterError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected an error');
-}
 
 test('bad arguments are refused with an error naming each bad parameter', () => {
   tf.tidy(() => checkRefusals());

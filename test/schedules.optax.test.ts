@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { HyperparameterError } from '../src/errors.js';
 import type { Schedule } from '../src/schedule.js';
 import {
   cosineOnecycle,
@@ -19,6 +18,7 @@ import {
   warmupConstant,
   warmupExponentialDecay,
 } from '../src/scheduleOptax.js';
+import { refused as problemsOf } from './helpers/refused.js';
 
 interface Case {
   readonly name: string;
@@ -95,17 +95,6 @@ test('hand-computed values', () => {
   near(r(10), 1);
   assert.ok(Math.abs(r(15) - 0.5) < 1e-15);
 });
-
-/** The problems an error lists (its message names each parameter). */
-function problemsOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    assert.ok(e instanceof HyperparameterError, `expected a HyperparameterError, got ${String(e)}`);
-    return e.message;
-  }
-  assert.fail('expected an error');
-}
 
 test('bad arguments are refused, each problem naming its argument', () => {
   const m1 = problemsOf(() => polynomial({ initValue: NaN, endValue: 0, power: 1, transitionSteps: 0, transitionBegin: -1 }));
