@@ -12,7 +12,12 @@ export interface LineSeries {
   /** CSS colour; default from a ten-colour palette (then dashed lines for series 11+). */
   readonly color?: string;
   /** A shaded band around the line (e.g. mean ± std over seeds): lower and upper y at each x; non-finite points break it. */
-  readonly band?: { readonly lo: readonly number[]; readonly hi: readonly number[] };
+  readonly band?: {
+    /** The band's lower edge: one y per x. */
+    readonly lo: readonly number[];
+    /** The band's upper edge: one y per x. */
+    readonly hi: readonly number[];
+  };
 }
 
 /** Options of `lineChartSvg`. */
