@@ -9,7 +9,8 @@ import { defineTransform } from './define.js';
  * but `axis`, u ↦ u − mean(u); rank ≤ 1 passes through. The default keeps axis 0, as optax.centralize (PyTorch's output
  * axis); `centralize({ axis: -1 })` centralizes each output filter of tfjs's `[in, out]` and `[kh, kw, in, out]`, the paper's.
  */
-export const centralize = defineTransform('centralize', function centralize({ axis = 0 }: { readonly axis?: number } = {}): GradientTransformation<null> {
-  orThrow(all({ options: knownKeys(arguments[0], ['axis']), axis: num('axis', axis, { test: (x) => Number.isInteger(x), says: 'must be an integer' }) }), 'centralize');
+export const centralize = defineTransform('centralize', function centralize(options: { readonly axis?: number } = {}): GradientTransformation<null> {
+  const { axis = 0 } = options;
+  orThrow(all({ options: knownKeys(options, ['axis']), axis: num('axis', axis, { test: (x) => Number.isInteger(x), says: 'must be an integer' }) }), 'centralize');
   return stateless((u) => map(u, (x) => (x.rank > 1 ? tf.sub(x, tf.mean(x, reductionAxes(x, axis), true)) : x)));
 });

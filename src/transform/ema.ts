@@ -5,13 +5,14 @@ import { transformation, type GradientTransformation } from './types.js';
 import { defineTransform } from './define.js';
 
 /** ema(decay, { debias = true }): m ← (1 − decay)·u + decay·m; output m, or m/(1 − decayᵗ) with debias (optax.ema: an exponential moving average of the updates). */
-export const ema = defineTransform('ema', function ema(decay: number, { debias = true }: { readonly debias?: boolean } = {}): GradientTransformation<{
+export const ema = defineTransform('ema', function ema(decay: number, options: { readonly debias?: boolean } = {}): GradientTransformation<{
   /** Updates so far. */
   readonly count: number;
   /** The moving average m (not debiased), named like the params. */
   readonly ema: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[1], ['debias']), decay: num('decay', decay, rules.unitOpen), debias: bool('debias', debias) }), 'ema');
+  const { debias = true } = options;
+  orThrow(all({ options: knownKeys(options, ['debias']), decay: num('decay', decay, rules.unitOpen), debias: bool('debias', debias) }), 'ema');
   return transformation(
     (params) => ({ count: 0, ema: zerosLike(params) }),
     (u, state) => {

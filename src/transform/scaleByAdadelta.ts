@@ -13,13 +13,14 @@ export interface AdadeltaOptions {
 }
 
 /** scaleByAdadelta({ rho = 0.9, eps = 1e-6 }): E[g²] ← ρE[g²] + (1−ρ)u², out = √(E[Δ²] + eps)/√(E[g²] + eps)·u, E[Δ²] ← ρE[Δ²] + (1−ρ)out² (Zeiler 2012; optax.scale_by_adadelta). */
-export const scaleByAdadelta = defineTransform('scaleByAdadelta', function scaleByAdadelta({ rho = 0.9, eps = 1e-6 }: AdadeltaOptions = {}): GradientTransformation<{
+export const scaleByAdadelta = defineTransform('scaleByAdadelta', function scaleByAdadelta(options: AdadeltaOptions = {}): GradientTransformation<{
   /** Running mean of the squared updates in (E[g²]). */
   readonly eG: Tree;
   /** Running mean of the squared updates out (E[Δ²]). */
   readonly eX: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['rho', 'eps']), rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
+  const { rho = 0.9, eps = 1e-6 } = options;
+  orThrow(all({ options: knownKeys(options, ['rho', 'eps']), rho: num('rho', rho, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdadelta');
   return transformation(
     (params) => ({ eG: zerosLike(params), eX: zerosLike(params) }),
     (u, { eG, eX }) => {

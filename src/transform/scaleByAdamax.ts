@@ -15,7 +15,7 @@ export interface AdamaxOptions {
 }
 
 /** scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }): m ← b1·m + (1−b1)·u, ν ← max(|u| + eps, b2·ν), out = m/((1−b1ᵗ)·ν) (Kingma & Ba 2015, §7; optax.scale_by_adamax). */
-export const scaleByAdamax = defineTransform('scaleByAdamax', function scaleByAdamax({ b1 = 0.9, b2 = 0.999, eps = 1e-8 }: AdamaxOptions = {}): GradientTransformation<{
+export const scaleByAdamax = defineTransform('scaleByAdamax', function scaleByAdamax(options: AdamaxOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias correction). */
   readonly count: number;
   /** The first moment m. */
@@ -23,7 +23,8 @@ export const scaleByAdamax = defineTransform('scaleByAdamax', function scaleByAd
   /** The exponentially weighted infinity norm ν. */
   readonly nu: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdamax');
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8 } = options;
+  orThrow(all({ options: knownKeys(options, ['b1', 'b2', 'eps']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative) }), 'scaleByAdamax');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     (u, { count, mu, nu }) => {

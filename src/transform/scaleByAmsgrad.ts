@@ -21,7 +21,7 @@ export interface AmsgradOptions {
 }
 
 /** scaleByAmsgrad({ b1, b2, eps, epsRoot }): Adam's moments, with v̂max ← max(v̂max, v̂) and out = m̂/(√(v̂max + epsRoot) + eps) (Reddi et al. 2018; optax.scale_by_amsgrad). */
-export const scaleByAmsgrad = defineTransform('scaleByAmsgrad', function scaleByAmsgrad({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, biasCorrectionMu = true, biasCorrectionNu = true }: AmsgradOptions = {}): GradientTransformation<{
+export const scaleByAmsgrad = defineTransform('scaleByAmsgrad', function scaleByAmsgrad(options: AmsgradOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -31,7 +31,8 @@ export const scaleByAmsgrad = defineTransform('scaleByAmsgrad', function scaleBy
   /** The largest bias-corrected second moment seen, v̂max. */
   readonly nuMax: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'biasCorrectionMu', 'biasCorrectionNu']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), biasCorrectionMu: bool('biasCorrectionMu', biasCorrectionMu), biasCorrectionNu: bool('biasCorrectionNu', biasCorrectionNu) }), 'scaleByAmsgrad');
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, biasCorrectionMu = true, biasCorrectionNu = true } = options;
+  orThrow(all({ options: knownKeys(options, ['b1', 'b2', 'eps', 'epsRoot', 'biasCorrectionMu', 'biasCorrectionNu']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), biasCorrectionMu: bool('biasCorrectionMu', biasCorrectionMu), biasCorrectionNu: bool('biasCorrectionNu', biasCorrectionNu) }), 'scaleByAmsgrad');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params), nuMax: zerosLike(params) }),
     (u, { count, mu, nu, nuMax }) => {

@@ -17,7 +17,7 @@ export interface BeliefOptions {
 }
 
 /** scaleByBelief({ b1, b2, eps, epsRoot }): m ← b1·m + (1−b1)·u, s ← b2·s + (1−b2)·(u − m)² + epsRoot, out = m̂/(√ŝ + eps) (AdaBelief, Zhuang et al. 2020; optax.scale_by_belief). */
-export const scaleByBelief = defineTransform('scaleByBelief', function scaleByBelief({ b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-16 }: BeliefOptions = {}): GradientTransformation<{
+export const scaleByBelief = defineTransform('scaleByBelief', function scaleByBelief(options: BeliefOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -25,7 +25,8 @@ export const scaleByBelief = defineTransform('scaleByBelief', function scaleByBe
   /** The belief s, the running second moment of u − m. */
   readonly nu: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative) }), 'scaleByBelief');
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-16, epsRoot = 1e-16 } = options;
+  orThrow(all({ options: knownKeys(options, ['b1', 'b2', 'eps', 'epsRoot']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative) }), 'scaleByBelief');
   return transformation(
     (params) => ({ count: 0, mu: zerosLike(params), nu: zerosLike(params) }),
     (u, { count, mu, nu }) => {

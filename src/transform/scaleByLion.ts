@@ -13,11 +13,12 @@ export interface LionOptions {
 }
 
 /** scaleByLion({ b1 = 0.9, b2 = 0.99 }): out = sign((1−b1)·u + b1·m), then m ← b2·m + (1−b2)·u (Chen et al. 2023, "Symbolic discovery of optimization algorithms"; optax.scale_by_lion). */
-export const scaleByLion = defineTransform('scaleByLion', function scaleByLion({ b1 = 0.9, b2 = 0.99 }: LionOptions = {}): GradientTransformation<{
+export const scaleByLion = defineTransform('scaleByLion', function scaleByLion(options: LionOptions = {}): GradientTransformation<{
   /** The momentum m. */
   readonly mu: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['b1', 'b2']), b1: num('b1', b1, rules.unit), b2: num('b2', b2, rules.unit) }), 'scaleByLion');
+  const { b1 = 0.9, b2 = 0.99 } = options;
+  orThrow(all({ options: knownKeys(options, ['b1', 'b2']), b1: num('b1', b1, rules.unit), b2: num('b2', b2, rules.unit) }), 'scaleByLion');
   return transformation(
     (params) => ({ mu: zerosLike(params) }),
     (u, { mu }) => {

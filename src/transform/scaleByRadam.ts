@@ -26,7 +26,7 @@ export interface RadamOptions {
  * out = rₜ·m̂/(√(v̂ + epsRoot) + eps) with rₜ = √((ρₜ−4)(ρₜ−2)ρ∞/((ρ∞−4)(ρ∞−2)ρₜ)) when ρₜ ≥ threshold, else m̂
  * (Liu et al. 2020; optax.scale_by_radam).
  */
-export const scaleByRadam = defineTransform('scaleByRadam', function scaleByRadam({ b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5 }: RadamOptions = {}): GradientTransformation<{
+export const scaleByRadam = defineTransform('scaleByRadam', function scaleByRadam(options: RadamOptions = {}): GradientTransformation<{
   /** Updates so far (t). */
   readonly count: number;
   /** The first moment m. */
@@ -34,8 +34,9 @@ export const scaleByRadam = defineTransform('scaleByRadam', function scaleByRada
   /** The second moment v. */
   readonly nu: Tree;
 }> {
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-8, epsRoot = 0, threshold = 5 } = options;
   orThrow(
-    all({ options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'threshold']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
+    all({ options: knownKeys(options, ['b1', 'b2', 'eps', 'epsRoot', 'threshold']), b1: num('b1', b1, rules.unitOpen), b2: num('b2', b2, rules.unitOpen), eps: num('eps', eps, rules.nonNegative), epsRoot: num('epsRoot', epsRoot, rules.nonNegative), threshold: num('threshold', threshold, radamThreshold) }),
     'scaleByRadam',
   );
   const roInf = 2 / (1 - b2) - 1;

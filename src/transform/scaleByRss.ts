@@ -13,11 +13,12 @@ export interface RssOptions {
 }
 
 /** scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }): s ← s + u², out = u/√(s + eps) (0 where s = 0) — Adagrad's scaling (Duchi et al. 2011; optax.scale_by_rss). */
-export const scaleByRss = defineTransform('scaleByRss', function scaleByRss({ initialAccumulatorValue = 0.1, eps = 1e-7 }: RssOptions = {}): GradientTransformation<{
+export const scaleByRss = defineTransform('scaleByRss', function scaleByRss(options: RssOptions = {}): GradientTransformation<{
   /** The sum of squared updates so far, plus the initial value. */
   readonly sumOfSquares: Tree;
 }> {
-  orThrow(all({ options: knownKeys(arguments[0], ['initialAccumulatorValue', 'eps']), initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
+  const { initialAccumulatorValue = 0.1, eps = 1e-7 } = options;
+  orThrow(all({ options: knownKeys(options, ['initialAccumulatorValue', 'eps']), initialAccumulatorValue: num('initialAccumulatorValue', initialAccumulatorValue, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByRss');
   return transformation(
     (params) => ({ sumOfSquares: map(params, (x) => tf.fill(x.shape, initialAccumulatorValue, 'float32')) }),
     (u, { sumOfSquares }) => {

@@ -21,8 +21,9 @@ const safeNorm = (x: tf.Tensor, min: number): tf.Tensor => tf.maximum(tf.norm(x)
  * scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }): per leaf, u ↦ u·η‖w‖/(‖u‖ + eps), or u itself
  * when ‖w‖ or ‖u‖ is 0 — the layer-wise trust ratio of LARS (You et al. 2017) and LAMB (You et al. 2020); optax.scale_by_trust_ratio.
  */
-export const scaleByTrustRatio = defineTransform('scaleByTrustRatio', function scaleByTrustRatio({ minNorm = 0, trustCoefficient = 1, eps = 0 }: TrustRatioOptions = {}): GradientTransformation<null> {
-  orThrow(all({ options: knownKeys(arguments[0], ['minNorm', 'trustCoefficient', 'eps']), minNorm: num('minNorm', minNorm, rules.nonNegative), trustCoefficient: num('trustCoefficient', trustCoefficient, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByTrustRatio');
+export const scaleByTrustRatio = defineTransform('scaleByTrustRatio', function scaleByTrustRatio(options: TrustRatioOptions = {}): GradientTransformation<null> {
+  const { minNorm = 0, trustCoefficient = 1, eps = 0 } = options;
+  orThrow(all({ options: knownKeys(options, ['minNorm', 'trustCoefficient', 'eps']), minNorm: num('minNorm', minNorm, rules.nonNegative), trustCoefficient: num('trustCoefficient', trustCoefficient, rules.nonNegative), eps: num('eps', eps, rules.nonNegative) }), 'scaleByTrustRatio');
   return stateless((u, params) =>
     zipWith(u, params, (g, w) => {
       const wn = safeNorm(w, minNorm);

@@ -19,7 +19,7 @@ export interface YogiOptions {
 }
 
 /** scaleByYogi({ b1, b2, eps = 1e-3 }): m ← b1·m + (1−b1)·u, v ← v − (1−b2)·sign(v − u²)·u², out = m̂/(√(v̂ + epsRoot) + eps) (Zaheer et al. 2018; optax.scale_by_yogi). */
-export const scaleByYogi = defineTransform('scaleByYogi', function scaleByYogi({ b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 }: YogiOptions = {}): GradientTransformation<{
+export const scaleByYogi = defineTransform('scaleByYogi', function scaleByYogi(options: YogiOptions = {}): GradientTransformation<{
   /** Updates so far (t in the bias corrections). */
   readonly count: number;
   /** The first moment m. */
@@ -27,9 +27,10 @@ export const scaleByYogi = defineTransform('scaleByYogi', function scaleByYogi({
   /** The second moment v. */
   readonly nu: Tree;
 }> {
+  const { b1 = 0.9, b2 = 0.999, eps = 1e-3, epsRoot = 0, initialAccumulatorValue = 1e-6 } = options;
   orThrow(
     all({
-      options: knownKeys(arguments[0], ['b1', 'b2', 'eps', 'epsRoot', 'initialAccumulatorValue']),
+      options: knownKeys(options, ['b1', 'b2', 'eps', 'epsRoot', 'initialAccumulatorValue']),
       b1: num('b1', b1, rules.unitOpen),
       b2: num('b2', b2, rules.unitOpen),
       eps: num('eps', eps, rules.nonNegative),

@@ -20,8 +20,9 @@ export interface SkipLargeUpdatesState {
  * skipLargeUpdates(inner, { maxSquaredNorm }): unless Σ‖u‖² < maxSquaredNorm (so NaN/Inf too), output zeros and keep the
  * inner state; otherwise apply inner. As optax.MultiSteps(inner, 1, should_skip_update_fn=skip_large_updates). One host read.
  */
-export const skipLargeUpdates = defineTransform('skipLargeUpdates', function skipLargeUpdates(inner: AnyTransformation, { maxSquaredNorm }: { readonly maxSquaredNorm: number }): GradientTransformation<SkipLargeUpdatesState> {
-  orThrow(all({ options: knownKeys(arguments[1], ['maxSquaredNorm']), inner: transformArg('inner', inner), maxSquaredNorm: num('maxSquaredNorm', maxSquaredNorm, rules.positive) }), 'skipLargeUpdates');
+export const skipLargeUpdates = defineTransform('skipLargeUpdates', function skipLargeUpdates(inner: AnyTransformation, options: { readonly maxSquaredNorm: number }): GradientTransformation<SkipLargeUpdatesState> {
+  const { maxSquaredNorm } = options;
+  orThrow(all({ options: knownKeys(options, ['maxSquaredNorm']), inner: transformArg('inner', inner), maxSquaredNorm: num('maxSquaredNorm', maxSquaredNorm, rules.positive) }), 'skipLargeUpdates');
   return {
     init: (params) => ({ inner: inner.init(params) as State, skipped: 0, lastSquaredNorm: 0 }),
     update: (updates, state, params) => {
