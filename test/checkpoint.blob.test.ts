@@ -136,7 +136,7 @@ test('the file: magic OPTIMIXC, version 1, lengths and CRC-32s in a 32-byte head
   assert.equal(bytes.length, start + weights.length);
   assert.deepEqual(bytes.subarray(start), weights, 'the weights are serialize()’s bytes');
   assert.deepEqual(JSON.parse(text), JSON.parse(JSON.stringify(manifest)), 'the JSON is serialize()’s manifest, checksum included');
-  const loaded = unpackCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length));
+  const loaded = unpackCheckpoint(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.length) as ArrayBuffer);
   assert.deepEqual(loaded.meta, { epoch: 1 });
   disposeTree([loaded.params, loaded.state, ...held]);
 });
