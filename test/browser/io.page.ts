@@ -1,0 +1,68 @@
+// The page of test/browser.io.test.ts (bundled by esbuild for the browser). It fetches a dataset file from the test server
+// (fetchDataset) and trains a small MLP with RWP + momentum on it. On its first load (no checkpoint 'run' in IndexedDB) it
+// trains 4 epochs uninterrupted, then 2 epochs which it saves to IndexedDB, and round-trips a checkpoint through a Blob; the
+// test then reloads the page, and on that second load it loads 'run' from IndexedDB and trains the last 2 epochs, then tries
+// the failure paths (a missing name, deleting twice, an HTTP 404). Everything lands in `window.optimixIoResult`.
+import * as tf from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { deleteFromIndexedDB, disposeTree, fold, fromBlob, key, listIndexedDB, loadFromIndexedDB, optimizer, ready, rwp, saveToIndexedDB, sgd, toBlob, train, type Tree } from 'optimix';
+import { batches, fetchDataset } from 'optimix/data';
+import { mlp } from 'optimix/models';
+
+/** The float32 words of every parameter, by name (exact: NaN and −0 compare by bits). */
+const bits = (t: Tree): Record<string, number[]> => Object.fromEntries(Object.entries(t).map(([n, x]) => [n, [...new Uint32Array(Float32Array.from((x as tf.Tensor).dataSync()).buffer)]]));
+
+/** name and message of what fn threw or rejected with (or 'none'). */
+async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
+  try {
+    await fn();
+    return { name: 'none', message: '' };
+  } catch (e) {
+    return { name: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+async function main(): Promise<unknown> {
+  setWasmPaths('/wasm/');
+  const backend = await ready();
+  const before = tf.memory().numTensors;
+  const ds = await fetchDataset('/data/tiny.bin');
+  const model = mlp({ inputShape: [4, 4, 1], hidden: [8], classes: 2 });
+  const opt = optimizer(rwp({ σ: 0.01, λ: 0.5 }), sgd(0.1, { momentum: 0.9 }));
+  const data = (epoch: number) => batches(ds, 8, fold(key(5), epoch));
+  const init = model.init(key(1));
+  const dataset = { name: ds.name, n: ds.n, shape: [...ds.shape], x: [...new Uint32Array(ds.x.buffer, ds.x.byteOffset, ds.x.length)], y: [...ds.y] };
+  const stored = await listIndexedDB();
+  let out: Record<string, unknown>;
+  if (!stored.some((e) => e.name === 'run')) {
+    const full = await train(opt, model, init, data, { epochs: 4, key: key(9) });
+    const first = await train(opt, model, init, data, { epochs: 2, key: key(9) });
+    const saved = await saveToIndexedDB('run', { params: first.params, state: first.state, opt, meta: { epoch: 2 } });
+    const blob = toBlob({ params: first.params, state: first.state, opt, meta: { epoch: 2 } });
+    const back = await fromBlob(blob, { params: init, opt });
+    const blobRoundTrip = { type: blob.type, size: blob.size, same: JSON.stringify(bits(back.params)) === JSON.stringify(bits(first.params)) && back.state.count === first.state.count, meta: back.meta };
+    out = { phase: 'save', stored, saved, blobRoundTrip, list: await listIndexedDB(), full: { params: bits(full.params), losses: full.losses }, first: { losses: first.losses, count: first.state.count } };
+    disposeTree([full.params, full.state, first.params, first.state, back.params, back.state]);
+  } else {
+    const loaded = await loadFromIndexedDB('run', { params: init, opt });
+    const meta = loaded.meta;
+    const rest = await train(opt, model, loaded.params, (e) => data(e + 2), { epochs: 2, state: loaded.state });
+    const other = { w: tf.zeros([1]) };
+    const errors = {
+      missing: await thrown(() => loadFromIndexedDB('nope')),
+      wrongParams: await thrown(() => loadFromIndexedDB('run', { params: other })),
+      deleted: await thrown(() => deleteFromIndexedDB('run')),
+      deletedTwice: await thrown(() => deleteFromIndexedDB('run')),
+      fetch404: await thrown(() => fetchDataset('/data/missing.bin')),
+    };
+    out = { phase: 'resume', stored, meta, rest: { params: bits(rest.params), losses: rest.losses, count: rest.state.count }, errors, listAfterDelete: await listIndexedDB() };
+    disposeTree([loaded.params, rest.params, rest.state, other]);
+  }
+  disposeTree(init);
+  return { backend, dataset, ...out, tensorsAtEnd: tf.memory().numTensors - before };
+}
+
+main().then(
+  (r) => Object.assign(globalThis, { optimixIoResult: { ok: true, ...(r as object) } }),
+  (e: Error) => Object.assign(globalThis, { optimixIoResult: { ok: false, error: `${e.name}: ${e.message}\n${e.stack ?? ''}` } }),
+);
