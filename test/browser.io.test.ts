@@ -37,6 +37,7 @@ interface IoResult {
   tensorsAtEnd: number;
   // first load
   saved?: Entry;
+  atomic?: { thrown: Thrown; afterThrow: Entry[]; aborted: Thrown; afterAbort: Entry[] };
   list?: Entry[];
   blobRoundTrip?: { type: string; size: number; same: boolean; meta: unknown };
   full?: { params: Record<string, number[]>; losses: number[] };
@@ -134,6 +135,16 @@ test('browser io: save to IndexedDB, reload the page, load, train on: the same l
   assert.deepEqual(second.rest!.losses, first.full!.losses.slice(8), 'the resumed losses');
   assert.deepEqual(first.first!.losses, first.full!.losses.slice(0, 8), 'the first half');
   assert.deepEqual(second.rest!.params, first.full!.params, 'the final parameters, bit for bit');
+});
+
+test('browser io: a save whose weights fail (a throwing put, an aborted transaction) rolls back its manifest too: the old checkpoint stays', () => {
+  assert.ok(first?.ok, `the first load failed: ${first?.error}`);
+  const a = first.atomic!;
+  assert.deepEqual(a.thrown, { name: 'CheckpointError', message: "saveToIndexedDB: the IndexedDB transaction on 'optimix' failed and was rolled back: DataError: injected failure" });
+  assert.deepEqual(a.aborted, { name: 'CheckpointError', message: "saveToIndexedDB: the IndexedDB transaction on 'optimix' failed and was rolled back: the transaction was aborted" });
+  assert.deepEqual(a.afterThrow, [first.saved], 'after the throwing put: the step-8 checkpoint, unchanged');
+  assert.deepEqual(a.afterAbort, [first.saved], 'after the aborted transaction: the step-8 checkpoint, unchanged');
+  assert.deepEqual(second!.stored, [first.saved], 'and so after the reload');
 });
 
 test('browser io: a checkpoint round-trips through a Blob in the page', () => {

@@ -42,7 +42,7 @@ export interface IndexedDBCheckpoint {
 const STORES = ['manifests', 'weights'];
 const DB_OPTIONS = ['database', 'timeoutMs'];
 const INSTEAD = 'under Node use save(dir) / load(dir); anywhere, toBlob / fromBlob or serialize / deserialize work on bytes';
-const message = (e: unknown): string => (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? `${(e as { name?: string }).name ?? 'Error'}: ${(e as { message: string }).message}` : String(e));
+const message = (e: unknown): string => e === null || e === undefined ? 'the transaction was aborted' : (e instanceof Error || (typeof e === 'object' && e !== null && 'message' in e) ? `${(e as { name?: string }).name ?? 'Error'}: ${(e as { message: string }).message}` : String(e));
 
 /** resolve(where, name, options): (name null: none needed) the factory, database and timeout, after checking them (unknown keys, a bad name, no IndexedDB). */
 function resolve(where: string, name: unknown, options: IndexedDBOptions, extra: readonly string[] = []): { factory: Factory; database: string; ms: number } {
@@ -119,7 +119,7 @@ async function transact<T>(where: string, r: { factory: Factory; database: strin
       try {
         get = body({ manifests: tx.objectStore('manifests'), weights: tx.objectStore('weights') });
       } catch (e) {
-        finish(() => fail(e));
+        finish(() => fail(new CheckpointError(where, [`the IndexedDB transaction on '${r.database}' failed and was rolled back: ${message(e)}`])));
         tx.abort();
       }
     });

@@ -5,7 +5,7 @@
 // the failure paths (a missing name, deleting twice, an HTTP 404). Everything lands in `window.optimixIoResult`.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { deleteFromIndexedDB, disposeTree, fold, fromBlob, key, listIndexedDB, loadFromIndexedDB, optimizer, ready, rwp, saveToIndexedDB, sgd, toBlob, train, type Tree } from 'optimix';
+import { deleteFromIndexedDB, disposeTree, fold, fromBlob, key, listIndexedDB, loadFromIndexedDB, optimizer, ready, rwp, saveToIndexedDB, sgd, toBlob, train, type OptimizerState, type Tree } from 'optimix';
 import { batches, fetchDataset } from 'optimix/data';
 import { mlp } from 'optimix/models';
 
@@ -19,6 +19,30 @@ async function thrown(fn: () => unknown): Promise<{ name: string; message: strin
     return { name: 'none', message: '' };
   } catch (e) {
     return { name: (e as Error).name, message: (e as Error).message };
+  }
+}
+
+/** The page's IndexedDB object store prototype (typed here: the project type-checks without the DOM library). */
+declare const IDBObjectStore: { prototype: { name: string; transaction: { abort(): void }; put(value: unknown, key?: unknown): unknown } };
+
+/**
+ * overwriteFailing(how, run): save `run` over 'run' while the weights' put fails — it throws ('throw'), or it is queued and
+ * then the transaction is aborted ('abort', as a full disk does) — after the manifest's put went through: what save threw.
+ */
+async function overwriteFailing(how: 'throw' | 'abort', run: { params: Tree; state: OptimizerState }): Promise<{ name: string; message: string }> {
+  const proto = IDBObjectStore.prototype;
+  const put = proto.put;
+  proto.put = function (this: typeof proto, value: unknown, k?: unknown) {
+    if (this.name !== 'weights') return put.call(this, value, k);
+    if (how === 'throw') throw new DOMException('injected failure', 'DataError');
+    const r = put.call(this, value, k);
+    this.transaction.abort();
+    return r;
+  };
+  try {
+    return await thrown(() => saveToIndexedDB('run', { params: run.params, state: run.state, meta: { epoch: 4 } }));
+  } finally {
+    proto.put = put;
   }
 }
 
@@ -38,10 +62,11 @@ async function main(): Promise<unknown> {
     const full = await train(opt, model, init, data, { epochs: 4, key: key(9) });
     const first = await train(opt, model, init, data, { epochs: 2, key: key(9) });
     const saved = await saveToIndexedDB('run', { params: first.params, state: first.state, opt, meta: { epoch: 2 } });
+    const atomic = { thrown: await overwriteFailing('throw', full), afterThrow: await listIndexedDB(), aborted: await overwriteFailing('abort', full), afterAbort: await listIndexedDB() };
     const blob = toBlob({ params: first.params, state: first.state, opt, meta: { epoch: 2 } });
     const back = await fromBlob(blob, { params: init, opt });
     const blobRoundTrip = { type: blob.type, size: blob.size, same: JSON.stringify(bits(back.params)) === JSON.stringify(bits(first.params)) && back.state.count === first.state.count, meta: back.meta };
-    out = { phase: 'save', stored, saved, blobRoundTrip, list: await listIndexedDB(), full: { params: bits(full.params), losses: full.losses }, first: { losses: first.losses, count: first.state.count } };
+    out = { phase: 'save', stored, saved, atomic, blobRoundTrip, list: await listIndexedDB(), full: { params: bits(full.params), losses: full.losses }, first: { losses: first.losses, count: first.state.count } };
     disposeTree([full.params, full.state, first.params, first.state, back.params, back.state]);
   } else {
     const loaded = await loadFromIndexedDB('run', { params: init, opt });
