@@ -6,6 +6,8 @@ import { after, before, test } from 'node:test';
 import fc from 'fast-check';
 import { DatasetError, decodeDataset, encodeDataset, fetchDataset, makeDataset, noisyLabels, type Dataset } from '../src/data/index.js';
 import { crc32 } from '../src/checkpoint/bytes.js';
+import { gatherPixels, normalization } from '../src/data/normalize.js';
+import { loadMnist } from '../src/data/mnist.js';
 import { key } from '../src/random.js';
 
 /** small(n, withClean): a dataset of n 2×3×1 images, 3 classes, values that include −0, NaN and ±Infinity. */
@@ -42,6 +44,42 @@ test('encodeDataset → decodeDataset: the same dataset, bit for bit (−0, NaN,
   const bytes = encodeDataset(small(5));
   const j = new DataView(bytes.buffer).getUint32(12, true);
   assert.equal(bytes.length, Math.ceil((32 + j) / 8) * 8 + 5 * (24 + 4 + 4));
+});
+
+/** fromPixels(kind, n): a dataset of n 3×3×1 images whose x the loaders' way makes from 8-bit pixels. */
+function fromPixels(kind: 'unit' | 'standard', n: number): Dataset {
+  const pixels = Uint8Array.from({ length: n * 9 }, (_, i) => (i * 37 + (i >> 3)) % 256);
+  const rows = Int32Array.from({ length: n }, (_, i) => i);
+  const norm = normalization(kind, pixels, rows, 9);
+  return makeDataset({ name: 'pixels', n, shape: [3, 3, 1], classes: 2, classNames: ['a', 'b'], normalization: norm, x: gatherPixels(pixels, rows, 9, norm), y: Int32Array.from(rows, (r) => r % 2), index: rows });
+}
+
+test('x made from 8-bit pixels is stored as one byte per value (4× smaller) and read back bit for bit; one other value keeps float32', () => {
+  for (const kind of ['unit', 'standard'] as const) {
+    const ds = fromPixels(kind, 20);
+    const bytes = encodeDataset(ds);
+    const j = new DataView(bytes.buffer).getUint32(12, true);
+    assert.equal(JSON.parse(new TextDecoder().decode(bytes.subarray(32, 32 + j))).arrays.x.dtype, 'uint8', kind);
+    assert.equal(bytes.length, Math.ceil((32 + j) / 8) * 8 + 20 * 9 + 20 * 8, `${kind}: 9 bytes of pixels and 8 of y, index per example`);
+    assert.deepEqual(bitsOf(decodeDataset(bytes)), bitsOf(ds), kind);
+    const x = ds.x.slice();
+    const w = new Uint32Array(x.buffer);
+    w[17]! += 1; // one ulp off a pixel's value
+    const off = makeDataset({ ...ds, x });
+    const offBytes = encodeDataset(off);
+    const jo = new DataView(offBytes.buffer).getUint32(12, true);
+    assert.equal(JSON.parse(new TextDecoder().decode(offBytes.subarray(32, 32 + jo))).arrays.x.dtype, 'float32', `${kind}: a value no pixel makes`);
+    assert.deepEqual(bitsOf(decodeDataset(offBytes)), bitsOf(off), `${kind}: float32 fallback`);
+  }
+});
+
+test('MNIST from its package (100 train, 50 test, standard normalization) round-trips bit for bit as pixels', async () => {
+  const { train, test: t } = await loadMnist({ trainSize: 100, testSize: 50, normalize: 'standard' });
+  for (const ds of [train, t]) {
+    const bytes = encodeDataset(ds);
+    assert.ok(bytes.length < ds.x.length + 16 * ds.n + 1024, `${ds.name}: ${bytes.length} bytes for ${ds.x.length} pixels`);
+    assert.deepEqual(bitsOf(decodeDataset(bytes)), bitsOf(ds), ds.name);
+  }
 });
 
 test('property (fast-check, seed 15): any dataset round-trips bit for bit', () => {

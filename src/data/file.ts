@@ -1,13 +1,15 @@
 /**
  * A Dataset as one self-describing file (src/container.ts, magic 'OPTIMIXD'): a JSON description (name, n, shape, classes,
- * class names, normalization, and where each array lies, with its CRC-32), then x (float32), y, index and cleanY (int32),
- * little-endian. Bit for bit: decodeDataset(encodeDataset(ds)) holds the same numbers. Serve the file as a static asset and
- * read it in a page with fetchDataset(url).
+ * class names, normalization, and where each array lies, with its CRC-32), then x, y, index and cleanY (int32), little-endian.
+ * x is stored as 8-bit pixels k when every value is exactly what the loaders make of a pixel, (k/255 − mean)/std in float32
+ * (4× smaller), else as float32. Bit for bit either way: decodeDataset(encodeDataset(ds)) holds the same numbers. Serve the
+ * file as a static asset and read it in a page with fetchDataset(url).
  */
 import { crc32, fromLittleEndian, toLittleEndian } from '../checkpoint/bytes.js';
 import { asBytes, pack, unpack } from '../container.js';
 import { keyProblems } from '../validate.js';
-import { exampleSize, makeDataset, type Dataset } from './dataset.js';
+import { makeDataset, type Dataset, type Normalization } from './dataset.js';
+import { gatherPixels } from './normalize.js';
 import { DatasetError } from './errors.js';
 
 /** The `format` field of a dataset file's JSON. */
@@ -17,7 +19,26 @@ export const DATASET_VERSION = 1;
 
 const ARRAYS = [['x', 'float32'], ['y', 'int32'], ['index', 'int32'], ['cleanY', 'int32']] as const;
 type ArrayName = (typeof ARRAYS)[number][0];
-interface ArrayEntry { readonly dtype: 'float32' | 'int32'; readonly offset: number; readonly byteLength: number; readonly crc32: number }
+interface ArrayEntry { readonly dtype: 'float32' | 'int32' | 'uint8'; readonly offset: number; readonly byteLength: number; readonly crc32: number }
+
+/** pixelTable(norm): the float32 feature of each 8-bit pixel k, (k/255 − mean)/std, computed as the loaders compute it. */
+const pixelTable = (norm: Normalization): Float32Array => gatherPixels(Uint8Array.from({ length: 256 }, (_, k) => k), [0], 256, norm);
+
+/** asPixels(x, norm): the pixels k with x[i] = pixelTable(norm)[k] bit for bit, or undefined when some value is not one (or the table repeats a value). */
+function asPixels(x: Float32Array, norm: Normalization): Uint8Array | undefined {
+  const words = new Uint32Array(pixelTable(norm).buffer);
+  const pixel = new Map<number, number>();
+  words.forEach((w, k) => pixel.set(w, k));
+  if (pixel.size !== 256) return undefined;
+  const xs = new Uint32Array(x.buffer, x.byteOffset, x.length);
+  const out = new Uint8Array(x.length);
+  for (let i = 0; i < xs.length; i++) {
+    const k = pixel.get(xs[i]!);
+    if (k === undefined) return undefined;
+    out[i] = k;
+  }
+  return out;
+}
 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNat = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
@@ -34,8 +55,9 @@ export function encodeDataset(ds: Dataset): Uint8Array {
   for (const [name, dtype] of ARRAYS) {
     const a = checked[name];
     if (a === undefined) continue;
-    const bytes = toLittleEndian(a, dtype);
-    arrays[name] = { dtype, offset, byteLength: bytes.length, crc32: crc32(bytes) };
+    const pixels = name === 'x' ? asPixels(a as Float32Array, checked.normalization) : undefined;
+    const bytes = pixels ?? toLittleEndian(a, dtype);
+    arrays[name] = { dtype: pixels === undefined ? dtype : 'uint8', offset, byteLength: bytes.length, crc32: crc32(bytes) };
     parts.push(bytes);
     offset += bytes.length;
   }
@@ -58,15 +80,22 @@ function readArrays(head: Record<string, unknown>, payload: Uint8Array, problems
       if (name !== 'cleanY') problems.push(`the file has no '${name}' array`);
       continue;
     }
-    if (!isObject(e) || e['dtype'] !== dtype || !isNat(e['offset']) || !isNat(e['byteLength']) || !isNat(e['crc32'])) {
-      problems.push(`array '${name}': malformed entry ${JSON.stringify(e)} (expected { dtype: '${dtype}', offset, byteLength, crc32 })`);
+    const pixels = name === 'x' && isObject(e) && e['dtype'] === 'uint8';
+    if (!isObject(e) || (e['dtype'] !== dtype && !pixels) || !isNat(e['offset']) || !isNat(e['byteLength']) || !isNat(e['crc32'])) {
+      problems.push(`array '${name}': malformed entry ${JSON.stringify(e)} (expected { dtype: '${dtype}'${name === 'x' ? " or 'uint8'" : ''}, offset, byteLength, crc32 })`);
       continue;
     }
     const { offset, byteLength } = e;
-    if (Number.isFinite(expected[name]) && byteLength !== expected[name] * 4) problems.push(`array '${name}' has ${byteLength} bytes; n and shape need ${expected[name] * 4}`);
+    const width = pixels ? 1 : 4;
+    const norm = head['normalization'] as Normalization;
+    if (Number.isFinite(expected[name]) && byteLength !== expected[name] * width) problems.push(`array '${name}' has ${byteLength} bytes; n and shape need ${expected[name] * width}`);
     else if (offset + byteLength > payload.length) problems.push(`array '${name}': its bytes [${offset}, ${offset + byteLength}) lie past the end of the data (${payload.length} bytes)`);
     else if (crc32(payload.subarray(offset, offset + byteLength)) !== e['crc32']) problems.push(`array '${name}': its bytes fail the CRC-32 check: the file is corrupt`);
-    else out[name] = fromLittleEndian(payload.subarray(offset, offset + byteLength), dtype) as Float32Array | Int32Array;
+    else if (pixels && !(isObject(norm) && typeof norm.mean === 'number' && typeof norm.std === 'number')) continue; // reported with the normalization
+    else if (pixels) {
+      const table = pixelTable(norm);
+      out.x = Float32Array.from(payload.subarray(offset, offset + byteLength), (k) => table[k]!);
+    } else out[name] = fromLittleEndian(payload.subarray(offset, offset + byteLength), dtype) as Float32Array | Int32Array;
   }
   return out;
 }
