@@ -8,6 +8,7 @@ import { DatasetError, decodeDataset, encodeDataset, fetchDataset, makeDataset, 
 import { crc32 } from '../src/checkpoint/bytes.js';
 import { gatherPixels, normalization } from '../src/data/normalize.js';
 import { loadMnist } from '../src/data/mnist.js';
+import { loadFashionMnist } from '../src/data/fashionMnist.js';
 import { key } from '../src/random.js';
 
 /** small(n, withClean): a dataset of n 2×3×1 images, 3 classes, values that include −0, NaN and ±Infinity. */
@@ -73,13 +74,18 @@ test('x made from 8-bit pixels is stored as one byte per value (4× smaller) and
   }
 });
 
-test('MNIST from its package (100 train, 50 test, standard normalization) round-trips bit for bit as pixels', async () => {
-  const { train, test: t } = await loadMnist({ trainSize: 100, testSize: 50, normalize: 'standard' });
-  for (const ds of [train, t]) {
+test('MNIST and Fashion-MNIST from their packages round-trip bit for bit as pixels: 1000 MNIST digits in 792,480 bytes (3,144,480 as float32)', async () => {
+  const { train, test: t } = await loadMnist({ trainSize: 1000, testSize: 50, normalize: 'standard' });
+  const fashion = await loadFashionMnist({ trainSize: 50, testSize: 50, labelNoise: 0.2 });
+  for (const ds of [train, t, fashion.train, fashion.test]) {
     const bytes = encodeDataset(ds);
-    assert.ok(bytes.length < ds.x.length + 16 * ds.n + 1024, `${ds.name}: ${bytes.length} bytes for ${ds.x.length} pixels`);
+    const j = new DataView(bytes.buffer).getUint32(12, true);
+    assert.equal(bytes.length, Math.ceil((32 + j) / 8) * 8 + ds.n * (784 + 4 + 4 + (ds.cleanY === undefined ? 0 : 4)), `${ds.name}: one byte per pixel`);
     assert.deepEqual(bitsOf(decodeDataset(bytes)), bitsOf(ds), ds.name);
   }
+  const unit = (await loadMnist({ trainSize: 1000, testSize: 50 })).train;
+  assert.equal(encodeDataset(unit).length, 792_480);
+  assert.equal(encodeDataset(makeDataset({ ...unit, x: unit.x.map((v, i) => (i === 0 ? 1e-9 : v)) })).length, 3_144_480, 'one value no pixel makes: float32');
 });
 
 test('property (fast-check, seed 15): any dataset round-trips bit for bit', () => {
