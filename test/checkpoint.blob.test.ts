@@ -212,3 +212,50 @@ test('IndexedDB functions under Node: BrowserOnlyError naming the function and I
   await assert.rejects(loadFromIndexedDB('run', { databse: 'x' } as never), (e: unknown) => e instanceof HyperparameterError && /unknown option 'databse'; did you mean 'database'\?/.test(e.message));
   disposeTree(held);
 });
+
+/** withIndexedDB(factory, f): run f with globalThis.indexedDB set to a stand-in factory (removed afterwards). */
+async function withIndexedDB(factory: unknown, f: () => Promise<void>): Promise<void> {
+  Object.assign(globalThis, { indexedDB: factory });
+  try {
+    await f();
+  } finally {
+    delete (globalThis as { indexedDB?: unknown }).indexedDB;
+  }
+}
+
+test('IndexedDB waits give up after timeoutMs: an open that never answers, a transaction that never completes (aborted, database closed)', async () => {
+  const { held } = sample();
+  const input = { params: held[0], state: held[1] };
+  const refused = (message: string) => (e: unknown) => e instanceof CheckpointError && e.message === message;
+  await withIndexedDB({ open: () => ({}) }, async () => {
+    await assert.rejects(saveToIndexedDB('run', input, { timeoutMs: 30 }), refused("saveToIndexedDB: IndexedDB did not open database 'optimix' within 30 ms (another tab may hold it open in an older version)"));
+  });
+  const log: string[] = [];
+  const request = () => ({});
+  const db = (stores: boolean) => ({
+    objectStoreNames: { contains: () => stores },
+    createObjectStore: () => undefined,
+    close: () => log.push('close'),
+    onversionchange: null,
+    transaction: () => ({ objectStore: () => ({ put: request, get: request, getAll: request, getAllKeys: request, delete: request }), abort: () => log.push('abort'), error: null, oncomplete: null, onerror: null, onabort: null }),
+  });
+  const opening = (stores: boolean) => ({
+    open: () => {
+      const r: { result: unknown; onsuccess?: () => void } = { result: db(stores) };
+      setTimeout(() => r.onsuccess?.(), 0);
+      return r;
+    },
+  });
+  await withIndexedDB(opening(true), async () => {
+    await assert.rejects(saveToIndexedDB('run', input, { timeoutMs: 30, database: 'mine' }), refused("saveToIndexedDB: IndexedDB did not finish the readwrite transaction on 'mine' within 30 ms (aborted)"));
+    assert.deepEqual(log.splice(0), ['abort', 'close']);
+    await assert.rejects(listIndexedDB({ timeoutMs: 30 }), refused("listIndexedDB: IndexedDB did not finish the readonly transaction on 'optimix' within 30 ms (aborted)"));
+    assert.deepEqual(log.splice(0), ['abort', 'close']);
+  });
+  await withIndexedDB(opening(false), async () => {
+    await assert.rejects(loadFromIndexedDB('run', { database: 'theirs' }), refused("loadFromIndexedDB: IndexedDB database 'theirs' has no 'manifests' and 'weights' stores (made by something else?): pass { database } to use another"));
+    assert.deepEqual(log.splice(0), ['close']);
+    await assert.rejects(deleteFromIndexedDB('', { timeoutMs: 0, database: '' }), (e: unknown) => e instanceof CheckpointError && /3 problems/.test(e.message) && /name must be a non-empty string, got ""/.test(e.message) && /database must be a non-empty string/.test(e.message) && /timeoutMs must be a finite number > 0, got 0/.test(e.message));
+  });
+  disposeTree(held);
+});

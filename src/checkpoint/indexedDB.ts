@@ -95,19 +95,32 @@ async function transact<T>(where: string, r: { factory: Factory; database: strin
   const db = await openDb(r.factory, r.database, where, r.ms);
   try {
     return await new Promise<T>((done, fail) => {
+      const failed = (why: unknown) => new CheckpointError(where, [`the IndexedDB transaction on '${r.database}' failed and was rolled back: ${message(why)}`]);
+      let tx: Tx;
+      try {
+        tx = db.transaction(STORES, mode);
+      } catch (e) {
+        return fail(new CheckpointError(where, [`cannot start an IndexedDB transaction on '${r.database}': ${message(e)}`]));
+      }
       let settled = false;
-      const tx = db.transaction(STORES, mode);
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
         f();
       };
+      const abort = () => {
+        try {
+          tx.abort();
+        } catch {
+          // already committed or aborted: nothing to undo
+        }
+      };
       const timer = setTimeout(() => {
         finish(() => fail(new CheckpointError(where, [`IndexedDB did not finish the ${mode} transaction on '${r.database}' within ${r.ms} ms (aborted)`])));
-        tx.abort();
+        abort();
       }, r.ms);
-      let get: () => T;
+      let get: () => T = () => undefined as T;
       tx.oncomplete = () => finish(() => {
         try {
           done(get());
@@ -115,12 +128,12 @@ async function transact<T>(where: string, r: { factory: Factory; database: strin
           fail(e);
         }
       });
-      tx.onerror = tx.onabort = () => finish(() => fail(new CheckpointError(where, [`the IndexedDB transaction on '${r.database}' failed and was rolled back: ${message(tx.error)}`])));
+      tx.onerror = tx.onabort = () => finish(() => fail(failed(tx.error)));
       try {
         get = body({ manifests: tx.objectStore('manifests'), weights: tx.objectStore('weights') });
       } catch (e) {
-        finish(() => fail(new CheckpointError(where, [`the IndexedDB transaction on '${r.database}' failed and was rolled back: ${message(e)}`])));
-        tx.abort();
+        finish(() => fail(failed(e)));
+        abort();
       }
     });
   } finally {
