@@ -194,7 +194,8 @@ test("an edited manifest, rewrapped with valid CRCs, fails the manifest's own ch
 test('bad arguments: not bytes, not a Blob, a malformed { manifest, weights }, an input with unknown keys', async () => {
   const { held } = sample();
   assert.throws(() => unpackCheckpoint('OPTIMIXC' as never), (e: unknown) => e instanceof CheckpointError && /unpackCheckpoint: expected the bytes of a checkpoint \(Uint8Array or ArrayBuffer\), got string/.test(e.message));
-  await assert.rejects(fromBlob(new Uint8Array(4) as never), (e: unknown) => e instanceof CheckpointError && /fromBlob: expected a Blob \(or File\), got Uint8Array/.test(e.message));
+  await assert.rejects(fromBlob({} as never), (e: unknown) => e instanceof CheckpointError && e.message === 'fromBlob: expected a Blob (or File), got Object');
+  await assert.rejects(fromBlob(new Uint8Array(4) as never), (e: unknown) => e instanceof CheckpointError && /^fromBlob: expected a Blob \(or File\), got Uint8Array \(for bytes, use unpackCheckpoint\)$/.test(e.message));
   assert.throws(() => packCheckpoint({ manifest: {}, weights: [1, 2] } as never), (e: unknown) => e instanceof CheckpointError && /weights must be the Uint8Array serialize\(\) returned/.test(e.message));
   assert.throws(() => packCheckpoint({ manifest: {}, weights: new Uint8Array(0), wieghts: 1 } as never), /unknown option 'wieghts' in the serialized checkpoint; did you mean 'weights'\?/);
   assert.throws(() => toBlob({ params: held[0], state: held[1], mata: {} } as never), /unknown option 'mata' in the checkpoint input; did you mean 'meta'\?/);

@@ -63,6 +63,9 @@ export function toBlob(input: CheckpointInput | Serialized): Blob {
 
 /** fromBlob(blob, { params?, opt?, allowLearningRateChange? }): the checkpoint in a Blob toBlob made (or a File the user picked), as unpackCheckpoint reads it. */
 export async function fromBlob(blob: Blob, options: LoadOptions = {}): Promise<Loaded> {
-  if (typeof Blob === 'undefined' || !(blob instanceof Blob)) throw new CheckpointError('fromBlob', [`expected a Blob (or File), got ${blob === null ? 'null' : typeof blob === 'object' ? (Object.getPrototypeOf(blob)?.constructor?.name ?? 'an object') : typeof blob}`]);
+  if (typeof Blob === 'undefined' || !(blob instanceof Blob)) {
+    const got = blob === null ? 'null' : typeof blob === 'object' ? (Object.getPrototypeOf(blob)?.constructor?.name ?? 'an object') : typeof blob;
+    throw new CheckpointError('fromBlob', [`expected a Blob (or File), got ${got}${asBytes(blob) === undefined ? '' : ' (for bytes, use unpackCheckpoint)'}`]);
+  }
   return readPacked(new Uint8Array(await blob.arrayBuffer()), options, 'fromBlob');
 }
