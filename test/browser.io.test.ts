@@ -12,7 +12,10 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { encodeDataset, makeDataset, type Dataset } from '../src/data/index.js';
+import * as tf from '@tensorflow/tfjs-core';
+import { disposeTree, fold, key, optimizer, ready, rwp, sgd, train, unpackCheckpoint, type Tree } from '../src/index.js';
+import { batches, encodeDataset, makeDataset, type Dataset } from '../src/data/index.js';
+import { mlp } from '../src/models/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
@@ -39,7 +42,7 @@ interface IoResult {
   saved?: Entry;
   atomic?: { thrown: Thrown; afterThrow: Entry[]; aborted: Thrown; afterAbort: Entry[] };
   list?: Entry[];
-  blobRoundTrip?: { type: string; size: number; same: boolean; meta: unknown };
+  blobRoundTrip?: { bytes: number[]; type: string; size: number; same: boolean; meta: unknown };
   full?: { params: Record<string, number[]>; losses: number[] };
   first?: { losses: number[]; count: number };
   // second load
@@ -154,6 +157,23 @@ test('browser io: a checkpoint round-trips through a Blob in the page', () => {
   assert.ok(b.size > first.saved!.byteLength!, 'header + manifest + weights');
   assert.ok(b.same, 'the parameters and step count read back from the Blob');
   assert.deepEqual(b.meta, { epoch: 2 });
+});
+
+test("browser io: the page's Blob, read under Node (wasm), resumes to the page's final parameters, bit for bit", async () => {
+  assert.ok(first?.ok && second?.ok, `a load failed: ${first?.error ?? second?.error}`);
+  assert.equal(await ready({ backend: 'wasm' }), 'wasm');
+  // The page's model, optimizer and data order (test/browser/io.page.ts).
+  const model = mlp({ inputShape: [4, 4, 1], hidden: [8], classes: 2 });
+  const opt = optimizer(rwp({ σ: 0.01, λ: 0.5 }), sgd(0.1, { momentum: 0.9 }));
+  const ds = tiny();
+  const init = model.init(key(1));
+  const loaded = unpackCheckpoint(Uint8Array.from(first.blobRoundTrip!.bytes), { params: init, opt });
+  assert.deepEqual(loaded.meta, { epoch: 2 });
+  const rest = await train(opt, model, loaded.params, (e) => batches(ds, 8, fold(key(5), e + 2)), { epochs: 2, state: loaded.state });
+  const bits = (t: Tree) => Object.fromEntries(Object.entries(t).map(([n, x]) => [n, [...new Uint32Array(Float32Array.from((x as tf.Tensor).dataSync()).buffer)]]));
+  assert.deepEqual(rest.losses, second.rest!.losses, 'losses');
+  assert.deepEqual(bits(rest.params), first.full!.params, 'final parameters');
+  disposeTree([init, loaded.params, rest.params, rest.state]);
 });
 
 test('browser io: a missing name, deleting twice, wrong params and an HTTP 404 are clear errors naming what is wrong', () => {

@@ -65,7 +65,7 @@ async function main(): Promise<unknown> {
     const atomic = { thrown: await overwriteFailing('throw', full), afterThrow: await listIndexedDB(), aborted: await overwriteFailing('abort', full), afterAbort: await listIndexedDB() };
     const blob = toBlob({ params: first.params, state: first.state, opt, meta: { epoch: 2 } });
     const back = await fromBlob(blob, { params: init, opt });
-    const blobRoundTrip = { type: blob.type, size: blob.size, same: JSON.stringify(bits(back.params)) === JSON.stringify(bits(first.params)) && back.state.count === first.state.count, meta: back.meta };
+    const blobRoundTrip = { bytes: [...new Uint8Array(await blob.arrayBuffer())], type: blob.type, size: blob.size, same: JSON.stringify(bits(back.params)) === JSON.stringify(bits(first.params)) && back.state.count === first.state.count, meta: back.meta };
     out = { phase: 'save', stored, saved, atomic, blobRoundTrip, list: await listIndexedDB(), full: { params: bits(full.params), losses: full.losses }, first: { losses: first.losses, count: first.state.count } };
     disposeTree([full.params, full.state, first.params, first.state, back.params, back.state]);
   } else {
