@@ -2,7 +2,8 @@
 // (tsconfig.browser.json), served with a dataset file and the wasm binaries on 127.0.0.1 by node:http, and run in Debian's
 // Chromium driven by playwright-core (a fresh profile). The page fetches the dataset (fetchDataset), trains, saves a
 // checkpoint to IndexedDB and round-trips one through a Blob; the test reloads the page, which loads the checkpoint, trains
-// on, and must end where the uninterrupted run of the first load ended, bit for bit.
+// on, and must end where the uninterrupted run of the first load ended, bit for bit — as must a module Web Worker resuming
+// from IndexedDB, and this Node process resuming from the page's Blob.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -48,6 +49,7 @@ interface IoResult {
   // second load
   meta?: unknown;
   rest?: { params: Record<string, number[]>; losses: number[]; count: number };
+  worker?: { ok: boolean; error?: string; backend: string; rest: { meta: unknown; params: Record<string, number[]>; losses: number[]; count: number }; tensorsAtEnd: number };
   errors?: Record<string, Thrown>;
   listAfterDelete?: Entry[];
 }
@@ -75,12 +77,14 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const built = await build({ entryPoints: [join(root, 'test/browser/io.page.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' });
   const page = built.outputFiles[0]!.text;
+  const worker = (await build({ entryPoints: [join(root, 'test/browser/io.worker.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' })).outputFiles[0]!.text;
   const datasetFile = encodeDataset(tiny());
   server = createServer((req, res) => {
     const url = req.url ?? '/';
     const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
     if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/io.js"></script>');
     else if (url === '/io.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
+    else if (url === '/io.worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
     else if (url === '/data/tiny.bin') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(datasetFile);
     else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
     else {
@@ -138,6 +142,16 @@ test('browser io: save to IndexedDB, reload the page, load, train on: the same l
   assert.deepEqual(second.rest!.losses, first.full!.losses.slice(8), 'the resumed losses');
   assert.deepEqual(first.first!.losses, first.full!.losses.slice(0, 8), 'the first half');
   assert.deepEqual(second.rest!.params, first.full!.params, 'the final parameters, bit for bit');
+});
+
+test('browser io: in a module Web Worker, fetchDataset and loadFromIndexedDB work too, and the resumed run ends where the page ends, bit for bit', () => {
+  assert.ok(first?.ok && second?.ok, `a load failed: ${first?.error ?? second?.error}`);
+  const w = second.worker!;
+  assert.ok(w.ok, `the worker failed: ${w.error}`);
+  assert.equal(w.backend, 'wasm');
+  assert.deepEqual(w.rest, { meta: { epoch: 2 }, ...second.rest! });
+  assert.deepEqual(w.rest.params, first.full!.params);
+  assert.equal(w.tensorsAtEnd, 0, 'tensors left in the worker');
 });
 
 test('browser io: a save whose weights fail (a throwing put, an aborted transaction) rolls back its manifest too: the old checkpoint stays', () => {

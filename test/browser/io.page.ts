@@ -1,16 +1,32 @@
 // The page of test/browser.io.test.ts (bundled by esbuild for the browser). It fetches a dataset file from the test server
 // (fetchDataset) and trains a small MLP with RWP + momentum on it. On its first load (no checkpoint 'run' in IndexedDB) it
 // trains 4 epochs uninterrupted, then 2 epochs which it saves to IndexedDB, and round-trips a checkpoint through a Blob; the
-// test then reloads the page, and on that second load it loads 'run' from IndexedDB and trains the last 2 epochs, then tries
-// the failure paths (a missing name, deleting twice, an HTTP 404). Everything lands in `window.optimixIoResult`.
+// test then reloads the page, and on that second load it loads 'run' from IndexedDB and trains the last 2 epochs, has a module
+// Web Worker (test/browser/io.worker.ts) do the same, then tries the failure paths (a missing name, deleting twice, an
+// HTTP 404). Everything lands in `window.optimixIoResult`.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { deleteFromIndexedDB, disposeTree, fold, fromBlob, key, listIndexedDB, loadFromIndexedDB, optimizer, ready, rwp, saveToIndexedDB, sgd, toBlob, train, type OptimizerState, type Tree } from 'optimix';
-import { batches, fetchDataset } from 'optimix/data';
-import { mlp } from 'optimix/models';
+import { deleteFromIndexedDB, disposeTree, fromBlob, key, listIndexedDB, loadFromIndexedDB, saveToIndexedDB, ready, toBlob, train, type OptimizerState, type Tree } from 'optimix';
+import { fetchDataset } from 'optimix/data';
+import { bits, resume, setup } from './io.shared.js';
 
-/** The float32 words of every parameter, by name (exact: NaN and −0 compare by bits). */
-const bits = (t: Tree): Record<string, number[]> => Object.fromEntries(Object.entries(t).map(([n, x]) => [n, [...new Uint32Array(Float32Array.from((x as tf.Tensor).dataSync()).buffer)]]));
+/** The page's Worker constructor (module workers), typed here (the project type-checks without the DOM library). */
+declare const Worker: new (url: string, options: { type: 'module' }) => { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: { message: string }) => void) | null; terminate(): void };
+
+/** inWorker(ms): what test/browser/io.worker.ts posts, or a failure if it errs or says nothing within ms. */
+function inWorker(ms: number): Promise<unknown> {
+  return new Promise((resolve) => {
+    const w = new Worker('/io.worker.js', { type: 'module' });
+    const done = (r: unknown) => {
+      clearTimeout(timer);
+      w.terminate();
+      resolve(r);
+    };
+    const timer = setTimeout(() => done({ ok: false, error: `the worker did not answer within ${ms} ms` }), ms);
+    w.onmessage = (e) => done(e.data);
+    w.onerror = (e) => done({ ok: false, error: `the worker failed: ${e.message}` });
+  });
+}
 
 /** name and message of what fn threw or rejected with (or 'none'). */
 async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
@@ -50,11 +66,8 @@ async function main(): Promise<unknown> {
   setWasmPaths('/wasm/');
   const backend = await ready();
   const before = tf.memory().numTensors;
-  const ds = await fetchDataset('/data/tiny.bin');
-  const model = mlp({ inputShape: [4, 4, 1], hidden: [8], classes: 2 });
-  const opt = optimizer(rwp({ σ: 0.01, λ: 0.5 }), sgd(0.1, { momentum: 0.9 }));
-  const data = (epoch: number) => batches(ds, 8, fold(key(5), epoch));
-  const init = model.init(key(1));
+  const setupDone = await setup();
+  const { ds, model, opt, data, init } = setupDone;
   const dataset = { name: ds.name, n: ds.n, shape: [...ds.shape], x: [...new Uint32Array(ds.x.buffer, ds.x.byteOffset, ds.x.length)], y: [...ds.y] };
   const stored = await listIndexedDB();
   let out: Record<string, unknown>;
@@ -69,9 +82,8 @@ async function main(): Promise<unknown> {
     out = { phase: 'save', stored, saved, atomic, blobRoundTrip, list: await listIndexedDB(), full: { params: bits(full.params), losses: full.losses }, first: { losses: first.losses, count: first.state.count } };
     disposeTree([full.params, full.state, first.params, first.state, back.params, back.state]);
   } else {
-    const loaded = await loadFromIndexedDB('run', { params: init, opt });
-    const meta = loaded.meta;
-    const rest = await train(opt, model, loaded.params, (e) => data(e + 2), { epochs: 2, state: loaded.state });
+    const { meta, ...rest } = await resume(setupDone);
+    const worker = await inWorker(60_000);
     const other = { w: tf.zeros([1]) };
     const errors = {
       missing: await thrown(() => loadFromIndexedDB('nope')),
@@ -80,8 +92,8 @@ async function main(): Promise<unknown> {
       deletedTwice: await thrown(() => deleteFromIndexedDB('run')),
       fetch404: await thrown(() => fetchDataset('/data/missing.bin')),
     };
-    out = { phase: 'resume', stored, meta, rest: { params: bits(rest.params), losses: rest.losses, count: rest.state.count }, errors, listAfterDelete: await listIndexedDB() };
-    disposeTree([loaded.params, rest.params, rest.state, other]);
+    out = { phase: 'resume', stored, meta, rest, worker, errors, listAfterDelete: await listIndexedDB() };
+    disposeTree(other);
   }
   disposeTree(init);
   return { backend, dataset, ...out, tensorsAtEnd: tf.memory().numTensors - before };
