@@ -2,6 +2,9 @@
 // and the IndexedDB functions' error where there is no IndexedDB. The IndexedDB round trip itself runs in Chromium
 // (test/browser.io.test.ts).
 import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import {
@@ -17,11 +20,13 @@ import {
   fromBlob,
   key,
   listIndexedDB,
+  load,
   loadFromIndexedDB,
   optimizer,
   packCheckpoint,
   ready,
   rwp,
+  save,
   saveToIndexedDB,
   serialize,
   sgd,
@@ -259,4 +264,25 @@ test('IndexedDB waits give up after timeoutMs: an open that never answers, a tra
     await assert.rejects(deleteFromIndexedDB('', { timeoutMs: 0, database: '' }), (e: unknown) => e instanceof CheckpointError && /3 problems/.test(e.message) && /name must be a non-empty string, got ""/.test(e.message) && /database must be a non-empty string/.test(e.message) && /timeoutMs must be a finite number > 0, got 0/.test(e.message));
   });
   disposeTree(held);
+});
+
+test('load(dir) and fromBlob accept allowLearningRateChange, which their error tells the user to pass (resume sgd(0.1) as sgd(0.2))', async () => {
+  const params = initParams(2);
+  const opt = optimizer(cleanGrad, sgd(0.1));
+  const state = opt.init(params);
+  const into = optimizer(cleanGrad, sgd(0.2));
+  const dir = await mkdtemp(join(tmpdir(), 'optimix-lr-'));
+  try {
+    await save(dir, { params, state, opt });
+    await assert.rejects(load(dir, { params, opt: into }), /pass \{ allowLearningRateChange: true \} to resume with the new rate/);
+    const fromDir = await load(dir, { params, opt: into, allowLearningRateChange: true });
+    const fromFile = await fromBlob(toBlob({ params, state, opt }), { params, opt: into, allowLearningRateChange: true });
+    for (const l of [fromDir, fromFile]) {
+      assert.deepEqual(l.differences, ['transform.sgd.learningRate: 0.1 in the checkpoint, 0.2 given']);
+      disposeTree([l.params, l.state]);
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    disposeTree([params, state]);
+  }
 });
