@@ -43,7 +43,7 @@ function asPixels(x: Float32Array, norm: Normalization): Uint8Array | undefined 
 const isObject = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 const isNat = (x: unknown): x is number => Number.isSafeInteger(x) && (x as number) >= 0;
 
-/** encodeDataset(ds): the dataset as one file's bytes (header, JSON description, x float32, y/index/cleanY int32); the same dataset gives the same bytes. */
+/** encodeDataset(ds): the dataset as one file's bytes (header, JSON description, x as 8-bit pixels when exact else float32, y/index/cleanY int32); the same dataset gives the same bytes. */
 export function encodeDataset(ds: Dataset): Uint8Array {
   if (!isObject(ds) || !(ds['x'] instanceof Float32Array) || !(ds['y'] instanceof Int32Array) || !(ds['index'] instanceof Int32Array)) {
     throw new DatasetError('encodeDataset', ['expected a Dataset (x Float32Array, y and index Int32Array; see makeDataset)']);
