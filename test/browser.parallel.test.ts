@@ -36,6 +36,7 @@ interface ParallelResult {
   readonly ok: boolean;
   readonly error?: string;
   readonly docs: Omit<Run, 'name'>;
+  readonly kinds: { sequential: Omit<Run, 'name'>; parallel: Omit<Run, 'name'> };
   readonly sequential: Run[];
   readonly parallel: Run[];
   readonly trainAuto: Omit<Run, 'name'>;
@@ -81,6 +82,7 @@ before(async () => {
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const page = await bundle(join(root, 'test/browser/parallelPage.ts'));
   const worker = await bundle(join(root, 'src/interpret/browserWorker.ts'));
+  const kindsWorker = await bundle(join(root, 'test/browser/kindsWorker.ts'));
   const hang = await bundle(join(root, 'test/fixtures/browserHang.ts'));
   const js = { 'content-type': 'text/javascript' };
   server = createServer((req, res) => {
@@ -90,6 +92,7 @@ before(async () => {
     if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
     else if (url === '/page.js') res.writeHead(200, js).end(page);
     else if (url === '/interpret/browserWorker.js') res.writeHead(200, js).end(worker);
+    else if (url === '/kindsWorker.js') res.writeHead(200, js).end(kindsWorker);
     else if (url === '/hang.js') res.writeHead(200, js).end(hang);
     else if (url === '/silent.js') res.writeHead(200, js).end('// a worker that never answers\naddEventListener("message", () => {});');
     else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
@@ -140,6 +143,14 @@ test('browser parallel: train({ workers: \'auto\' }) and the docs snippet (train
   for (const l of lines) assert.ok(docs.includes(l), `docs/browser.md shows the snippet's line: ${l}`);
 });
 
+test('browser parallel: custom kinds (definePerturbation, defineSource) on a worker entry that imports their module: = sequential, bit for bit', () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.deepEqual(result.kinds.parallel, result.kinds.sequential);
+  assert.ok(served.includes('/kindsWorker.js'), 'the page\'s own worker entry ran');
+  // The kinds' module URL is the page's bundle (their import.meta.url): the worker, which has them, did not import it.
+  assert.equal(served.filter((u) => u === '/page.js').length, 1, 'the worker did not import the defining module by URL (its kinds were defined)');
+});
+
 test('browser parallel: tensors on the page are flat over steps and none is left; a worker reports its memory (heapUsed where Chromium tells it)', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   assert.equal(new Set(result.perStep).size, 1, `tensors after each step: ${result.perStep.join(', ')}`);
@@ -155,6 +166,7 @@ test('browser parallel: stepTimeout — a worker whose loss hangs is terminated 
   assert.ok(hung.isWorkerError, `${hung.name}: ${hung.message}`);
   assert.match(hung.message, /^parallel: worker 0 did not answer within \d+ ms \(stepTimeout 1500 ms\); it was terminated and will be replaced$/);
   assert.ok(hung.ms >= 1500 && hung.ms < 10_000, `rejected after ${hung.ms} ms`);
+  assert.ok(typeof first === 'number' && first > 0, `the loss before: ${first}`);
   assert.equal(next, first, 'the step after the timeout, on a new worker, gives the same loss as before it');
   assert.equal(live, 1, 'one live worker (the replacement)');
 });
@@ -186,4 +198,5 @@ test('browser parallel: no console error but the requests this test fails on pur
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const unexpected = consoleErrors.filter((e) => !/missing\.js|127\.0\.0\.1:\d+\/ \)|MIME type|404/.test(e));
   assert.deepEqual(unexpected, [], `console errors: ${consoleErrors.join('\n')}`);
+  assert.ok(consoleErrors.length <= 2, `only the two failed loads: ${consoleErrors.join('\n')}`);
 });

@@ -21,7 +21,7 @@ scope.addEventListener(
       scope.postMessage({ ready: false, error: "this optimix worker's first message must be { optimixWorker, port } (it is started by parallel())" });
       return;
     }
-    serveWorker({ init: optimixWorker, port: webPort(port), toParent: (m) => scope.postMessage(m) }, heapUsed);
+    serveWorker({ init: optimixWorker, port: webPort(port), toParent: (m) => scope.postMessage(m) }, { heapUsed, importDefinedKinds: false });
   },
   { once: true },
 );

@@ -8,4 +8,4 @@ import { serveWorker } from './workerMain.js';
 if (parentPort === null) throw new Error('optimix worker: must run in a worker thread');
 const parent = parentPort;
 const { port, ...init } = workerData as { port: MessagePort } & Record<string, unknown>;
-serveWorker({ init, port: nodePort(port), toParent: (m) => parent.postMessage(m) }, () => getHeapStatistics().used_heap_size);
+serveWorker({ init, port: nodePort(port), toParent: (m) => parent.postMessage(m) }, { heapUsed: () => getHeapStatistics().used_heap_size, importDefinedKinds: true });

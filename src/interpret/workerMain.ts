@@ -10,6 +10,7 @@ import type { LossFn } from '../model.js';
 import { drawNormals, type NormalDraw } from '../perturbation/normals.js';
 import { fromWords } from '../random.js';
 import type { ResolvedSource } from '../source/resolved.js';
+import { modulesOf } from '../source/walk.js';
 import { evaluate, type Evaluation } from './evaluate.js';
 import { loadLoss, type ModelRef } from './modelRef.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
@@ -66,7 +67,20 @@ export type EvalReply =
 // The defining modules imported (a kind registers itself when its module is imported), and the imports under way.
 const loaded = new Set<string>();
 const loading = new Map<string, Promise<void>>();
-const toImport = (req: EvalRequest | MemoryRequest): string[] => ('modules' in req && req.modules !== undefined ? req.modules.filter((m) => !loaded.has(m)) : []);
+/** known(node): whether every kind in the node is defined in this worker already (e.g. a page's own worker entry imported them). */
+const known = (node: ResolvedSource): boolean => {
+  try {
+    modulesOf(node);
+    return true;
+  } catch {
+    return false;
+  }
+};
+/** toImport(req, always): the node's defining modules not imported yet; with `always` false, none when its kinds are all defined. */
+const toImport = (req: EvalRequest | MemoryRequest, always: boolean): string[] => {
+  const missing = 'modules' in req && req.modules !== undefined ? req.modules.filter((m) => !loaded.has(m)) : [];
+  return missing.length > 0 && (always || !('node' in req && known(req.node))) ? missing : [];
+};
 const load = (m: string): Promise<void> => {
   const p = loading.get(m) ?? import(m).then(() => void loaded.add(m));
   loading.set(m, p);
@@ -84,12 +98,24 @@ export interface WorkerInit {
   readonly wasmPaths?: string;
 }
 
+/** What differs between the hosts' workers. */
+export interface WorkerHost {
+  /** The JS heap in use, in bytes, if the host tells it. */
+  readonly heapUsed: () => number | undefined;
+  /**
+   * Whether to import a kind's defining module even when the kind is defined here already. Node: yes (the module is the
+   * defining file). A page: no — in a bundled page a kind's `import.meta.url` is the page's bundle, and a worker entry
+   * of the page's own imports the kinds' module instead.
+   */
+  readonly importDefinedKinds: boolean;
+}
+
 /**
- * serveWorker(side, heapUsed): start tfjs (the backend, the kernels and the wasm files the main thread uses) and the
+ * serveWorker(side, host): start tfjs (the backend, the kernels and the wasm files the main thread uses) and the
  * loss, tell the parent `{ ready }` (or why not), then answer requests on the port: by event, and by polling for `spin`
  * ms after each answer where the host can poll.
  */
-export function serveWorker({ init, port, toParent }: ThreadSide, heapUsed: () => number | undefined): void {
+export function serveWorker({ init, port, toParent }: ThreadSide, { heapUsed, importDefinedKinds }: WorkerHost): void {
   const { model, backend, kernels, spin, wasmPaths } = init as unknown as WorkerInit;
   const start = (async (): Promise<LossFn> => {
     if (wasmPaths !== undefined) setWasmPaths(wasmPaths);
@@ -160,7 +186,7 @@ export function serveWorker({ init, port, toParent }: ThreadSide, heapUsed: () =
   function serve(loss: LossFn, first: EvalRequest | MemoryRequest): void {
     let req: EvalRequest | MemoryRequest | undefined = first;
     while (req !== undefined) {
-      const missing = toImport(req);
+      const missing = toImport(req, importDefinedKinds);
       if (missing.length > 0) {
         // Import the node's defining modules first; an import that fails is reported as this request's error.
         const waiting: EvalRequest | MemoryRequest = req;

@@ -3,10 +3,11 @@
 // (stepTimeout), a script that never says ready (startTimeout), one that is not there (404) or is not JavaScript,
 // and close(); everything lands in `window.optimixParallel`.
 import * as tf from '@tensorflow/tfjs-core';
-import { disposeTree, key, lossFrom, optimizer, parallel, ready, rwp, sgd, train, WorkerError, type Batch, type Interpreter, type ParallelInterpreter, type Tree } from 'optimix';
+import { disposeTree, key, lossFrom, mix, optimizer, parallel, perturbedGrad, ready, rwp, sgd, train, WorkerError, type Batch, type Interpreter, type ParallelInterpreter, type Tree } from 'optimix';
 import { mlp } from 'optimix/models';
 import { data, METHODS, model as zooModel, parallelWorkload } from './parallelWorkload.js';
 import type { Run } from './workload.js';
+import { scaled, signShift } from '../fixtures/kinds.js';
 
 declare const location: { href: string };
 
@@ -81,6 +82,13 @@ async function main(): Promise<unknown> {
     await counted.close();
   }
 
+  // Custom kinds, on a worker entry of the page's own that imports their module (test/browser/kindsWorker.ts).
+  const custom = optimizer(mix(scaled({ of: perturbedGrad(signShift({ sigma: 0.1 })), c: 2 }), perturbedGrad(signShift({ sigma: 0.2 })), 0.5), sgd(0.05));
+  const kindsSeq = await train(custom, zooModel, init, batches, { epochs: 2, key: key(2) });
+  const kindsPar = await train(custom, zooModel, init, batches, { epochs: 2, key: key(2), workers: 1, parallel: { workerScript: '/kindsWorker.js' } });
+  const kinds = { sequential: { losses: kindsSeq.losses, params: flat(kindsSeq.params) }, parallel: { losses: kindsPar.losses, params: flat(kindsPar.params) } };
+  disposeTree([kindsSeq.params, kindsSeq.state, kindsPar.params, kindsPar.state]);
+
   // A loss module by URL (lossFrom) that hangs in a worker when the batch holds the marker 999.
   const hang = await lossFrom(new URL('/hang.js', location.href));
   const lin: Tree = { w: tf.zeros([2, 1]) };
@@ -93,7 +101,7 @@ async function main(): Promise<unknown> {
   try {
     const ok = async (b: Batch) => {
       const r = await timed.step(linOpt, hang, lin, b, linState);
-      const loss = r.value.loss;
+      const loss = r.value;
       disposeTree([r.params, r.state]);
       return loss;
     };
@@ -133,7 +141,7 @@ async function main(): Promise<unknown> {
   const badOption = await thrown(() => parallel({ workerScript: 42 as unknown as string }));
 
   disposeTree([init, lin, plain, marked, linState, batches]);
-  return { docs, sequential, parallel: parallelRuns, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
+  return { docs, kinds, sequential, parallel: parallelRuns, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
 }
 
 main().then(
