@@ -44,8 +44,8 @@ export interface SpawnOptions {
   readonly init: Readonly<Record<string, unknown>>;
   /** The script (default: optimix's worker for this host). */
   readonly script: WorkerScript | undefined;
-  /** Node's default script for this model (the worker file, or a tsx loader module): made only when needed. */
-  readonly nodeDefault: () => { readonly code: string | URL; readonly eval: boolean };
+  /** Node: how to run a worker entry (optimix's own, or `entry`) for this model — the file, or a tsx loader module first. */
+  readonly nodeSource: (entry?: string | URL) => { readonly code: string | URL; readonly eval: boolean };
 }
 
 /** The worker's side: its init data, its request port, and the thread's own channel to the parent. */

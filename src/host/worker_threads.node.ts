@@ -18,12 +18,12 @@ export function nodePort(port: MessagePort): ThreadPort {
   };
 }
 
-/** spawnThread({ init, script, nodeDefault }): a worker thread given `init` (plus its port) as workerData; unref'd (it does not keep the process alive). */
-export function spawnThread({ init, script, nodeDefault }: SpawnOptions): Thread {
+/** spawnThread({ init, script, nodeSource }): a worker thread given `init` (plus its port) as workerData; unref'd (it does not keep the process alive). */
+export function spawnThread({ init, script, nodeSource }: SpawnOptions): Thread {
   // Requests and replies go through a channel of their own, which both sides can also poll (receiveMessageOnPort).
   const { port1, port2 } = new MessageChannel();
   if (typeof script === 'function') throw new TypeError('parallel: under Node, workerScript must be a file URL or a path (a function that makes a Worker is for a page)');
-  const { code, eval: isEval } = script === undefined ? nodeDefault() : { code: script, eval: false };
+  const { code, eval: isEval } = nodeSource(script);
   const worker = new Worker(code, { eval: isEval, workerData: { ...init, port: port2 }, transferList: [port2] });
   worker.unref();
   port1.unref();

@@ -66,7 +66,7 @@ export function workerPool(o: PoolOptions) {
     // The workers replace the same wasm kernels as this thread, and load the same wasm binary, so that both compute
     // alike (bit for bit). Requests and replies go through a channel of their own (which Node can also poll).
     const init: WorkerInit = { model: ref, backend: o.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), spin: o.spin, ...(o.wasmPaths !== undefined ? { wasmPaths: o.wasmPaths } : {}) };
-    const worker = spawnThread({ init: init as unknown as Record<string, unknown>, script: o.script, nodeDefault: () => workerSource(ref) });
+    const worker = spawnThread({ init: init as unknown as Record<string, unknown>, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
     const port = worker.port;
     // In a page, say which script did not start and how to serve it (under Node optimix finds its own worker).
     const hint = worker.startHint === '' ? '' : ` (worker script ${worker.script}; ${worker.startHint})`;
