@@ -89,3 +89,5 @@ export type { Rule } from './validate.js';
 export { NotInBrowserError } from './host/notInBrowser.js';
 // sweep (issue #14): optax's noisy_sgd as chain(addNoise, scaleByLearningRate).
 export { noisySgd, safeNoisySgd, type NoisySgdOptions } from './transform/noisySgd.js';
+// browser parallel (issue #15): how a page names the parallel interpreter's worker script (parallel({ workerScript })).
+export type { WorkerScript } from './host/threads.js';
