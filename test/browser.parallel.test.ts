@@ -39,6 +39,8 @@ interface ParallelResult {
   readonly kinds: { sequential: Omit<Run, 'name'>; parallel: Omit<Run, 'name'> };
   readonly sequential: Run[];
   readonly parallel: Run[];
+  readonly variants: Run[];
+  readonly drawnAhead: number;
   readonly trainAuto: Omit<Run, 'name'>;
   readonly memory: Array<{ numTensors: number; numBytes: number; heapUsed?: number; wasmHeapBytes?: number }>;
   readonly perStep: number[];
@@ -117,7 +119,7 @@ before(async () => {
   result = (await tab.evaluate(() => (globalThis as unknown as { optimixParallel: unknown }).optimixParallel)) as ParallelResult;
 });
 
-test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the page\'s sequential interpreter and Node\'s, bit for bit; SGD on 2 shards equals Node\'s 2 shards', async () => {
+test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the page\'s sequential interpreter and Node\'s, bit for bit (also with drawAhead); SGD on 2 shards equals Node\'s 2 shards (on 1 and 2 workers)', async () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const node = await nodeRuns();
   assert.deepEqual(result.sequential, node.sequential, 'the page\'s sequential runs = Node\'s');
@@ -127,6 +129,9 @@ test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the
     assert.deepEqual(r.params, want.params, `${r.name}: parameters`);
     if (r.name !== 'SGD, 2 shards') assert.deepEqual(r, result.sequential[i], `${r.name}: = the page's sequential`);
   }
+  // drawAhead (the worker draws the page's next noise, which the page takes by event only) and 2 workers for the shards.
+  for (const [i, r] of result.variants.entries()) assert.deepEqual(r, r.name === 'SGD, 2 shards' ? node.parallel[i] : node.sequential[i], `${r.name} (drawAhead; 2 workers for the shards)`);
+  assert.ok(result.drawnAhead > 0, 'some noise was drawn ahead by the worker');
   const sgd = result.sequential.find((r) => r.name === 'SGD')!;
   assert.notDeepEqual(result.parallel.at(-1)!.params, sgd.params, '2 shards round differently from 1 (the check can fail)');
   assert.ok(served.includes('/interpret/browserWorker.js'), 'the default worker URL (beside dist/host/, ../interpret/browserWorker.js) was used');
