@@ -46,7 +46,7 @@ interface ParallelResult {
   readonly perStep: number[];
   readonly timeout: { before: number; hung: Failure; after: number; live: number };
   readonly close: { pending: Failure; later: Failure };
-  readonly scripts: { silent: Failure; missing: Failure; html: Failure };
+  readonly scripts: { silent: Failure; missing: Failure; html: Failure; crossOrigin: Failure };
   readonly made: Failure;
   readonly badOption: Failure;
   readonly tensorsAtEnd: number;
@@ -183,7 +183,7 @@ test('browser parallel: close() rejects the pending step and refuses later ones'
   assert.ok(later.isWorkerError && /the interpreter is closed \(close\(\) was called\)/.test(later.message), later.message);
 });
 
-test('browser parallel: a worker script that never says ready, is not found, or is not JavaScript fails with a WorkerError naming its URL and the fix; bad workerScript refused', () => {
+test('browser parallel: a worker script that never says ready, is not found, is not JavaScript or is on another origin fails with a WorkerError naming its URL and the fix; bad workerScript refused', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const { silent, missing, html } = result.scripts;
   assert.ok(silent.isWorkerError, silent.message);
@@ -195,6 +195,9 @@ test('browser parallel: a worker script that never says ready, is not found, or 
     assert.match(f.message, /parallel\(\{ workerScript \}\)/);
     assert.ok(f.ms < 1500, `${url}: failed after ${f.ms} ms, before the start timeout`);
   }
+  const { crossOrigin } = result.scripts;
+  assert.ok(crossOrigin.isWorkerError, `${crossOrigin.name}: ${crossOrigin.message}`);
+  assert.match(crossOrigin.message, /^parallel: worker 0 could not start: SecurityError: .*\(worker script http:\/\/localhost:9\/optimix-worker\.js\)$/);
   assert.equal(result.made.name, 'none', `workerScript: () => new Worker(…): ${result.made.message}`);
   assert.deepEqual([result.badOption.name, result.badOption.message], ['TypeError', 'parallel: workerScript must be a URL, a non-empty string or a function returning a Worker, got 42']);
 });

@@ -141,7 +141,7 @@ async function main(): Promise<unknown> {
       await p.close();
     }
   };
-  const scripts = { silent: await startFails('/silent.js'), missing: await startFails(new URL('/missing.js', location.href)), html: await startFails('/') };
+  const scripts = { silent: await startFails('/silent.js'), missing: await startFails(new URL('/missing.js', location.href)), html: await startFails('/'), crossOrigin: await startFails('http://localhost:9/optimix-worker.js') };
   const made = await thrown(async () => {
     const p = parallel({ workers: 1, model: zooModel, workerScript: () => new (globalThis as unknown as { Worker: new (u: string, o: object) => unknown }).Worker('/interpret/browserWorker.js', { type: 'module' }) });
     try {
