@@ -161,6 +161,8 @@ test('browser parallel: tensors on the page are flat over steps and none is left
   assert.equal(new Set(result.perStep).size, 1, `tensors after each step: ${result.perStep.join(', ')}`);
   assert.equal(result.tensorsAtEnd, 0, 'tensors left by the page');
   assert.equal(result.memory.length, 1);
+  const heap = result.memory[0]!.heapUsed;
+  assert.ok(heap === undefined || heap > 0, `heapUsed: ${heap}`);
   assert.equal(result.memory[0]!.numTensors, 0, 'the worker holds no tensor between steps');
   assert.ok(result.memory[0]!.wasmHeapBytes! > 0, 'the worker runs on wasm');
 });
