@@ -42,9 +42,9 @@ export interface ParallelOptions {
   /**
    * In a page: the workers' script — the URL of optimix's browser worker (the package export 'optimix/worker', bundled
    * for the browser) as a `URL` or string, or a function returning a started `new Worker(url, { type: 'module' })`.
-   * Default: `new URL('../interpret/browserWorker.js', import.meta.url)` from optimix's dist/host/, which Vite, webpack 5
-   * and Parcel rewrite, and unbundled ESM serves as it is; give it for a bundler that does not (esbuild). Under Node: a
-   * file URL or path of a worker_threads entry (default optimix's own).
+   * Default: `new URL('../interpret/browserWorker.js', import.meta.url)` from optimix's dist/host/, the pattern Vite,
+   * webpack 5 and Parcel bundle workers from; esbuild leaves it as it is (docs/browser.md). Under Node: a file URL or
+   * path of a worker_threads entry (default optimix's own).
    */
   readonly workerScript?: WorkerScript;
   /**

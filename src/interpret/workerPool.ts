@@ -69,7 +69,7 @@ export function workerPool(o: PoolOptions) {
     const init: WorkerInit = { model: ref, backend: o.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), spin: o.spin, ...(o.wasmPaths !== undefined ? { wasmPaths: o.wasmPaths } : {}) };
     let worker: Thread;
     try {
-      worker = spawnThread({ init: init as unknown as Record<string, unknown>, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
+      worker = spawnThread({ init, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
     } catch (e) {
       // A misuse (TypeError, ModelRefError) is thrown as it is; a host that refuses the script (a page's SecurityError
       // for another origin, a bad URL) is a worker that could not start.
