@@ -1,0 +1,90 @@
+// The contour plot's background: f on a grid the size of the plot area (one tfjs call), cut into filled levels
+// (linear, or log-spaced for surfaces spanning decades) with a darker line where the level changes, and the axes.
+import * as tf from '@tensorflow/tfjs-core';
+import type { Surface } from './surfaces.ts';
+import { ticks, type Frame } from './frame.ts';
+
+/** LEVELS: the number of filled levels. */
+const LEVELS = 18;
+/** The colour ramp from the lowest level to the highest (pale, so the trajectories stand out). */
+const LOW = [70, 120, 190];
+const HIGH = [250, 248, 240];
+
+/** levelColour(k): the RGB of level k of LEVELS (k = 0 lowest), gamma-eased toward the pale end. */
+function levelColour(k: number): number[] {
+  const u = (k / (LEVELS - 1)) ** 0.6;
+  return LOW.map((lo, i) => Math.round(lo + ((HIGH[i] as number) - lo) * u));
+}
+
+/** grid(s, f): f at the centre of every pixel of the plot area, row-major from the top row. */
+export function grid(s: Surface, f: Frame): Float32Array {
+  const [[x0, x1], [y0, y1]] = f.domain;
+  const w = Math.round(f.width);
+  const h = Math.round(f.height);
+  return tf.tidy(() => {
+    const xs = tf.add(x0, tf.mul((x1 - x0) / w, tf.add(tf.range(0, w, 1), 0.5)));
+    const ys = tf.sub(y1, tf.mul((y1 - y0) / h, tf.add(tf.range(0, h, 1), 0.5)));
+    const X = tf.tile(tf.reshape(xs, [1, w]), [h, 1]);
+    const Y = tf.tile(tf.reshape(ys, [h, 1]), [1, w]);
+    return s.field(X, Y).dataSync() as Float32Array;
+  });
+}
+
+/** levelOf(values, log): a function from f to its level index, spanning the grid's range (log: of f − min + tiny). */
+export function levelsOf(values: Float32Array, log: boolean): (v: number) => number {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+  const span = hi - lo || 1;
+  if (log) {
+    const floor = span * 1e-4;
+    const l0 = Math.log(floor);
+    const l1 = Math.log(span + floor);
+    return (v) => Math.max(0, Math.min(LEVELS - 1, Math.floor(((Math.log(v - lo + floor) - l0) / (l1 - l0)) * LEVELS)));
+  }
+  return (v) => Math.max(0, Math.min(LEVELS - 1, Math.floor(((v - lo) / span) * LEVELS)));
+}
+
+/** paintContours(ctx, s, f): fill the plot area with the surface's levels and lines, and draw the axes. */
+export function paintContours(ctx: CanvasRenderingContext2D, s: Surface, f: Frame): void {
+  const w = Math.round(f.width);
+  const h = Math.round(f.height);
+  const values = grid(s, f);
+  const level = levelsOf(values, s.log);
+  const idx = new Uint8Array(values.length);
+  for (let i = 0; i < values.length; i++) idx[i] = level(values[i] as number);
+  const colours = Array.from({ length: LEVELS }, (_, k) => levelColour(k));
+  const img = ctx.createImageData(w, h);
+  for (let j = 0; j < h; j++) {
+    for (let i = 0; i < w; i++) {
+      const p = j * w + i;
+      const k = idx[p] as number;
+      const edge = (i + 1 < w && idx[p + 1] !== k) || (j + 1 < h && idx[p + w] !== k);
+      const c = colours[k] as number[];
+      const dim = edge ? 0.72 : 1;
+      img.data[4 * p] = (c[0] as number) * dim;
+      img.data[4 * p + 1] = (c[1] as number) * dim;
+      img.data[4 * p + 2] = (c[2] as number) * dim;
+      img.data[4 * p + 3] = 255;
+    }
+  }
+  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+  ctx.putImageData(img, Math.round(f.left), Math.round(f.top));
+  drawAxes(ctx, f);
+}
+
+/** drawAxes(ctx, f): the frame's border and tick labels. */
+function drawAxes(ctx: CanvasRenderingContext2D, f: Frame): void {
+  const [[x0, x1], [y0, y1]] = f.domain;
+  ctx.strokeStyle = '#8a93a5';
+  ctx.lineWidth = 1;
+  ctx.strokeRect(f.left + 0.5, f.top + 0.5, f.width - 1, f.height - 1);
+  ctx.fillStyle = '#5b6475';
+  ctx.font = '12px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  ctx.textBaseline = 'top';
+  for (const t of ticks(x0, x1)) ctx.fillText(String(t), f.left + ((t - x0) / (x1 - x0)) * f.width, f.top + f.height + 5);
+  ctx.textAlign = 'right';
+  ctx.textBaseline = 'middle';
+  for (const t of ticks(y0, y1, 5)) ctx.fillText(String(t), f.left - 5, f.top + ((y1 - t) / (y1 - y0)) * f.height);
+}
