@@ -39,9 +39,9 @@ test('landscapes: the default sharp/flat run ends where the page says — SGD in
   const d = SURFACES[0]!.defaults;
   await done(p, d.steps);
   const l = await legend(p);
-  assert.equal(l.sgd.region, 'sharp basin', `SGD ended at (${l.sgd.x}, ${l.sgd.y})`);
-  assert.equal(l.sam.region, 'flat basin', `SAM ended at (${l.sam.x}, ${l.sam.y})`);
-  assert.equal(l.rwp.region, 'flat basin', `RWP ended at (${l.rwp.x}, ${l.rwp.y})`);
+  assert.equal(l.sgd.region, 'in the sharp basin', `SGD ended at (${l.sgd.x}, ${l.sgd.y})`);
+  assert.equal(l.sam.region, 'in the flat basin', `SAM ended at (${l.sam.x}, ${l.sam.y})`);
+  assert.equal(l.rwp.region, 'in the flat basin', `RWP ended at (${l.rwp.x}, ${l.rwp.y})`);
   for (const m of ['sgd', 'sam', 'rwp', 'own']) {
     assert.equal(l[m].steps, d.steps, `${m} ran every step`);
     assert.ok(Number.isFinite(l[m].loss), `${m}'s loss is finite`);
@@ -116,6 +116,30 @@ test('landscapes: tf.memory().numTensors is the same after every reset', async (
     assert.equal(await tensors(), first, `after reset ${i + 1}`);
   }
   assert.ok(first > 0 && first < 200, `a run holds a few tensors (${first})`);
+});
+
+test("landscapes: the notes' λ = 0.5 remark holds in the page — RWP stays in the sharp basin for key(1), escapes for key(5)", async () => {
+  const p = page as Page;
+  const steps = SURFACES[0]!.defaults.steps;
+  const set = (name: string, value: string) =>
+    p.$eval(`${ROOT} input[name="${name}"]`, (e, v) => {
+      (e as HTMLInputElement).value = v;
+      e.dispatchEvent(new Event('input'));
+      e.dispatchEvent(new Event('change'));
+    }, value);
+  await p.selectOption(`${ROOT} select[name="surface"]`, 'saddle');
+  await p.selectOption(`${ROOT} select[name="surface"]`, SURFACES[0]!.id); // back to the defaults, and the default start
+  assert.equal(await p.$eval(ROOT, (r) => (r as HTMLElement).dataset.start), SURFACES[0]!.start.join(','));
+  await set('lambda', '0.5');
+  for (const [seed, region] of [['1', 'in the sharp basin'], ['5', 'in the flat basin']] as const) {
+    await set('seed', seed);
+    await done(p, steps);
+    assert.equal((await legend(p)).rwp.region, region, `λ = 0.5, key(${seed})`);
+  }
+  assert.match(await p.textContent(`${ROOT} .ls-notes`) ?? '', /stayed there for 10 of the keys key\(0\) … key\(11\) and escaped for key\(0\) and key\(5\)/);
+  await set('lambda', String(SURFACES[0]!.defaults.lambda));
+  await set('seed', '0');
+  await done(p, steps);
 });
 
 test('landscapes: no console error and no missing file', () => {

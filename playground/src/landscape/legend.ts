@@ -32,7 +32,7 @@ export function legend(): { readonly el: HTMLElement; update(run: Run): void } {
         const region = regionOf(run.surface, p);
         const { li, where } = items[m];
         Object.assign(li.dataset, { x: String(p[0]), y: String(p[1]), loss: String(f), steps: String(tr.points.length - 1), region: region ?? '', stopped: tr.stopped ?? '' });
-        where.textContent = `at (${p[0].toFixed(2)}, ${p[1].toFixed(2)}), f = ${f.toPrecision(3)}${region === undefined ? '' : ` — in ${region.startsWith('the') ? '' : 'the '}${region}`}${tr.stopped === undefined ? '' : ` (stopped: ${tr.stopped})`}`;
+        where.textContent = `at (${p[0].toFixed(2)}, ${p[1].toFixed(2)}), f = ${f.toPrecision(3)}${region === undefined ? '' : ` — ${region}`}${tr.stopped === undefined ? '' : ` (stopped: ${tr.stopped})`}`;
       }
     },
   };

@@ -34,7 +34,7 @@ export interface Surface {
   readonly regions?: readonly Region[];
 }
 
-/** A disc of the plane with a name (a basin), to say where a trajectory ended. */
+/** A disc of the plane with a name (a phrase: 'in the sharp basin'), to say where a trajectory ended. */
 export interface Region {
   readonly name: string;
   readonly center: readonly [number, number];
@@ -61,27 +61,28 @@ const sharpFlat: Surface = {
   noisy: false,
   defaults: { lr: 0.02, momentum: 0.9, steps: 200, rho: 0.5, sigma: 0.5, lambda: 0.8 },
   regions: [
-    { name: 'sharp basin', center: SHARP.center, radius: 0.5 },
-    { name: 'flat basin', center: FLAT.center, radius: 1.2 },
+    { name: 'in the sharp basin', center: SHARP.center, radius: 0.5 },
+    { name: 'in the flat basin', center: FLAT.center, radius: 1.2 },
   ],
 };
 
 const rosenbrock: Surface = {
   id: 'rosenbrock',
   title: 'Rosenbrock',
-  blurb: 'f = (1 − x)² + 100·(y − x²)²: a curved, narrow valley with its minimum at (1, 1). Every method finds the valley fast and crawls along it; the contours are log-scaled.',
+  blurb: 'f = (1 − x)² + 100·(y − x²)²: a curved, narrow valley with its minimum at (1, 1) (contours log-scaled). All four reach the valley floor in a few dozen steps, then crawl along it; across so steep a valley a small displacement changes the gradient a lot, so the perturbed methods zigzag and lag. ρ and σ are 0.01 here.',
   field: (x, y) => tf.tidy(() => tf.add(sq(tf.sub(1, x)), tf.mul(100, sq(tf.sub(y, sq(x)))))),
   domain: [[-2.25, 2.25], [-0.5, 2.5]],
   start: [-1.5, 2],
   log: true,
   noisy: false,
-  defaults: { lr: 0.001, momentum: 0.9, steps: 500, rho: 0.05, sigma: 0.05, lambda: 0.5 },
+  defaults: { lr: 0.001, momentum: 0.9, steps: 500, rho: 0.01, sigma: 0.01, lambda: 0.5 },
+  regions: [{ name: 'near the minimum (1, 1)', center: [1, 1], radius: 0.1 }],
 };
 
 const saddle: Surface = {
   id: 'saddle',
   title: 'Saddle',
-  blurb: 'f = x² + y⁴/4 − y²/2: a saddle at the origin between two minima at (0, ±1). Started on the ridge, gradient descent stalls at the saddle; noise (RWP) knocks it off.',
+  blurb: 'f = x² + y⁴/4 − y²/2: a saddle at the origin between two minima at (0, ±1). Started on the ridge y = 0, the gradient has no y part: SGD stalls at the saddle, and so does SAM, whose ascent follows the gradient; random noise (RWP) knocks it off the ridge.',
   field: (x, y) => tf.tidy(() => tf.add(sq(x), tf.sub(tf.div(sq(sq(y)), 4), tf.div(sq(y), 2)))),
   domain: [[-2.4, 2.4], [-1.6, 1.6]],
   start: [-2.2, 0],
@@ -89,9 +90,9 @@ const saddle: Surface = {
   noisy: false,
   defaults: { lr: 0.02, momentum: 0.9, steps: 200, rho: 0.1, sigma: 0.1, lambda: 0.5 },
   regions: [
-    { name: 'the saddle', center: [0, 0], radius: 0.2 },
-    { name: 'the minimum (0, 1)', center: [0, 1], radius: 0.4 },
-    { name: 'the minimum (0, −1)', center: [0, -1], radius: 0.4 },
+    { name: 'at the saddle', center: [0, 0], radius: 0.2 },
+    { name: 'at the minimum (0, 1)', center: [0, 1], radius: 0.4 },
+    { name: 'at the minimum (0, −1)', center: [0, -1], radius: 0.4 },
   ],
 };
 
