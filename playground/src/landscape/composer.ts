@@ -17,12 +17,12 @@ export interface Composer {
 }
 
 const SOURCES: readonly (readonly [string, string])[] = [
-  ['clean', 'clean: ∇L(w)'],
+  ['clean', 'clean ∇L(w)'],
   ['noise', 'noise: ∇L(w+ε), ε random'],
-  ['adversarial', 'adversarial: ∇L(w+ε), ε = ρ·g/‖g‖'],
-  ['mix', 'mix: (1−λ)·∇L(w) + λ·∇L(w+ε), ε random'],
-  ['nested', 'nested: ε = noise, then ascent from there'],
-  ['mix-nested', 'mix of clean and nested'],
+  ['adversarial', 'adversarial: ε = ρ·g/‖g‖'],
+  ['mix', 'mix λ of clean and noise'],
+  ['nested', 'nested: noise, then ascent'],
+  ['mix-nested', 'mix λ of clean and nested'],
 ];
 
 function fieldset(title: string, ...children: HTMLElement[]): HTMLFieldSetElement {
