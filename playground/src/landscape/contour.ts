@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Surface } from './surfaces.ts';
 import { ticks, type Frame } from './frame.ts';
+import { density } from './hidpi.ts';
 
 /** LEVELS: the number of filled levels. */
 const LEVELS = 18;
@@ -16,11 +17,9 @@ function levelColour(k: number): number[] {
   return LOW.map((lo, i) => Math.round(lo + ((HIGH[i] as number) - lo) * u));
 }
 
-/** grid(s, f): f at the centre of every pixel of the plot area, row-major from the top row. */
-export function grid(s: Surface, f: Frame): Float32Array {
+/** grid(s, f, w, h): f at the centres of a w × h grid of cells over the plot area, row-major from the top row. */
+export function grid(s: Surface, f: Frame, w: number, h: number): Float32Array {
   const [[x0, x1], [y0, y1]] = f.domain;
-  const w = Math.round(f.width);
-  const h = Math.round(f.height);
   return tf.tidy(() => {
     const xs = tf.add(x0, tf.mul((x1 - x0) / w, tf.add(tf.range(0, w, 1), 0.5)));
     const ys = tf.sub(y1, tf.mul((y1 - y0) / h, tf.add(tf.range(0, h, 1), 0.5)));
@@ -45,11 +44,12 @@ export function levelsOf(values: Float32Array, log: boolean): (v: number) => num
   return (v) => Math.max(0, Math.min(LEVELS - 1, Math.floor(((v - lo) / span) * LEVELS)));
 }
 
-/** paintContours(ctx, s, f): fill the plot area with the surface's levels and lines, and draw the axes. */
+/** paintContours(ctx, s, f): fill the plot area with the surface's levels and lines (one cell per device pixel), and draw the axes. */
 export function paintContours(ctx: CanvasRenderingContext2D, s: Surface, f: Frame): void {
-  const w = Math.round(f.width);
-  const h = Math.round(f.height);
-  const values = grid(s, f);
+  const dpr = density(ctx);
+  const w = Math.round(f.width * dpr);
+  const h = Math.round(f.height * dpr);
+  const values = grid(s, f, w, h);
   const level = levelsOf(values, s.log);
   const idx = new Uint8Array(values.length);
   for (let i = 0; i < values.length; i++) idx[i] = level(values[i] as number);
@@ -69,7 +69,7 @@ export function paintContours(ctx: CanvasRenderingContext2D, s: Surface, f: Fram
     }
   }
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  ctx.putImageData(img, Math.round(f.left), Math.round(f.top));
+  ctx.putImageData(img, Math.round(f.left * dpr), Math.round(f.top * dpr));
   drawAxes(ctx, f);
 }
 

@@ -6,9 +6,8 @@ import type { Track } from './run.ts';
 
 const M = { left: 52, right: 12, top: 10, bottom: 30 };
 
-/** drawLoss(ctx, tracks, colour, steps, log): axes from step 0 to `steps` (or further, if run past it) and the four curves. */
-export function drawLoss(ctx: CanvasRenderingContext2D, tracks: Record<Method, Track>, colour: Record<Method, string>, steps: number, log: boolean): void {
-  const { width: W, height: H } = ctx.canvas;
+/** drawLoss(ctx, [W, H], tracks, colour, steps, log): on a W × H (CSS px) canvas, axes from step 0 to `steps` (or further, if run past it) and the four curves. */
+export function drawLoss(ctx: CanvasRenderingContext2D, [W, H]: readonly [number, number], tracks: Record<Method, Track>, colour: Record<Method, string>, steps: number, log: boolean): void {
   ctx.clearRect(0, 0, W, H);
   const all = METHODS.flatMap((m) => tracks[m].losses).filter(Number.isFinite);
   if (all.length === 0) return;

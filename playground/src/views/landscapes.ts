@@ -7,6 +7,7 @@ import { composer } from '../landscape/composer.ts';
 import { paintContours } from '../landscape/contour.ts';
 import { cards } from '../landscape/describe.ts';
 import { frameFor, inside, toPlane } from '../landscape/frame.ts';
+import { hiDpi } from '../landscape/hidpi.ts';
 import { legend } from '../landscape/legend.ts';
 import { drawLoss } from '../landscape/lossPlot.ts';
 import { optimizersOrErrors } from '../landscape/build.ts';
@@ -18,8 +19,13 @@ import { notes } from '../landscape/notes.ts';
 
 const W = 600;
 const H = 400;
+/** LOSS_SIZE: the loss plot's size in CSS pixels. */
+const LOSS_SIZE = [600, 230] as const;
 /** FRAME_MS: the time a frame may spend stepping before it draws (the steps are batched per animation frame). */
 const FRAME_MS = 14;
+
+/** SPEEDS: steps per animation frame at most (each frame also stops stepping after FRAME_MS). */
+const SPEEDS = [[1, 'slow: 1 step a frame'], [4, 'normal: 4 steps a frame'], [1000, 'fast: as many as fit']] as const;
 
 /** hashParams(): the query of `#landscapes?…`. */
 const hashParams = (): URLSearchParams => new URLSearchParams(location.hash.split('?')[1] ?? '');
@@ -53,21 +59,27 @@ export function mount(root: HTMLElement): void {
   const seedLabel = el('label', 'ls-seed-label', 'key(');
   seedLabel.append(seedIn, ')');
   seedLabel.title = 'The random key: the noise of RWP and of the noisy quadratic is drawn from it (same key, same run)';
+  const speed = el('select', 'ls-speed');
+  speed.name = 'speed';
+  speed.append(...SPEEDS.map(([v, t]) => Object.assign(document.createElement('option'), { value: String(v), textContent: t })));
+  speed.value = '4';
+  const speedLabel = el('label', 'ls-speed-label', 'Speed ');
+  speedLabel.append(speed);
   const counter = el('span', 'ls-t');
   const surfaceLabel = el('label', 'ls-surface-label', 'Surface ');
   surfaceLabel.append(surfaceSel);
-  bar.append(surfaceLabel, play, stepBtn, resetBtn, seedLabel, counter);
+  bar.append(surfaceLabel, play, stepBtn, resetBtn, speedLabel, seedLabel, counter);
 
   // The plot (contours below, trajectories above) and the side: loss plot, legend, blurb.
   const plot = el('div', 'ls-plot');
-  const bg = Object.assign(el('canvas', 'ls-bg'), { width: W, height: H });
-  const over = Object.assign(el('canvas', 'ls-over'), { width: W, height: H });
+  const bg = el('canvas', 'ls-bg');
+  const over = el('canvas', 'ls-over');
   over.setAttribute('aria-label', 'contour plot: click to set the start');
   plot.append(bg, over);
   const left = el('div', 'ls-left');
   left.append(plot, el('p', 'ls-hint', 'Click the plot to start all four from that point. Filled levels: f(x, y), darker is lower; the ring is the start.'));
   const side = el('div', 'ls-side');
-  const lossCanvas = Object.assign(el('canvas', 'ls-loss'), { width: 600, height: 230 });
+  const lossCanvas = el('canvas', 'ls-loss');
   const leg = legend();
   const blurb = el('p', 'ls-blurb');
   side.append(el('h3', '', 'Loss f(w) against step'), lossCanvas, leg.el, blurb);
@@ -80,15 +92,15 @@ export function mount(root: HTMLElement): void {
   const formulaCards = cards();
   root.append(bar, main, form.el, el('h3', 'ls-cards-title', 'The four optimizers, as optimix describes them'), formulaCards.el, notes());
 
-  const bgCtx = bg.getContext('2d') as CanvasRenderingContext2D;
-  const overCtx = over.getContext('2d') as CanvasRenderingContext2D;
-  const lossCtx = lossCanvas.getContext('2d') as CanvasRenderingContext2D;
+  const bgCtx = hiDpi(bg, W, H);
+  const overCtx = hiDpi(over, W, H);
+  const lossCtx = hiDpi(lossCanvas, ...LOSS_SIZE);
   const frame = () => frameFor(W, H, surface.domain);
 
   const draw = () => {
     if (run === undefined) return;
     drawTracks(overCtx, frame(), run.tracks, colour, start);
-    drawLoss(lossCtx, run.tracks, colour, form.base().steps, surface.log);
+    drawLoss(lossCtx, LOSS_SIZE, run.tracks, colour, form.base().steps, surface.log);
     leg.update(run);
     counter.textContent = `step ${run.t} / ${form.base().steps}`;
     root.dataset.t = String(run.t);
@@ -115,7 +127,8 @@ export function mount(root: HTMLElement): void {
   const tick = () => {
     if (!playing || run === undefined) return;
     const t0 = performance.now();
-    while (run.t < target && performance.now() - t0 < FRAME_MS) run.step(1);
+    const cap = Number(speed.value);
+    for (let n = 0; run.t < target && n < cap && performance.now() - t0 < FRAME_MS; n++) run.step(1);
     draw();
     if (run.t >= target) {
       setPlaying(false);
