@@ -91,7 +91,7 @@ export function renderMarkdown(md: string, link: LinkFn = (_h, html) => html): s
       const items: string[] = [];
       while (i < lines.length) {
         const m = LIST.exec(lines[i] as string);
-        if (m === null) break;
+        if (m === null || /\d/.test(m[2] as string) !== ordered) break;
         const text = [m[3] as string];
         for (i++; i < lines.length && /^\s{2,}\S/.test(lines[i] as string) && !LIST.test(lines[i] as string); i++) text.push((lines[i] as string).trim());
         items.push(`<li>${inline(text.join(' '), link)}</li>`);
