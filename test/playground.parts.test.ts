@@ -4,7 +4,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
-import { cleanGrad, describe, key, optimizer, perturbedGrad, ready, sgd, step } from '../src/index.js';
+import { cleanGrad, describe, disposeTree, key, optimizer, perturbedGrad, ready, sgd, step } from '../src/index.js';
 import { optimizersOrErrors } from '../playground/src/landscape/build.ts';
 import { isotropicNoise } from '../playground/src/landscape/isotropic.ts';
 import { METHODS, type OwnSettings } from '../playground/src/landscape/methods.ts';
@@ -79,6 +79,7 @@ test('isotropicNoise: ε ~ N(0, σ²I), the same std everywhere; describe() says
   assert.throws(() => isotropicNoise({ sigma: -1 }), /playground\.isotropicNoise.*σ \(sigma\) must be a finite number ≥ 0, got -1/s);
   // The perturbed gradient of L = ½‖w‖² is w + ε: its spread over steps is σ, at the origin as far from it.
   const loss = (p: Record<string, tf.Tensor>) => tf.tidy(() => tf.mul(0.5, tf.sum(tf.square(p['w'] as tf.Tensor))) as tf.Scalar);
+  const before = tf.memory().numTensors;
   for (const at of [[0, 0], [30, -40]]) {
     const opt = optimizer(perturbedGrad(isotropicNoise({ sigma: 0.5 })), sgd(1));
     const w = { w: tf.tensor1d(at) };
@@ -88,16 +89,15 @@ test('isotropicNoise: ε ~ N(0, σ²I), the same std everywhere; describe() says
       const r = step(opt, loss, w, {}, state);
       const moved = Array.from((r.params['w'] as tf.Tensor).dataSync());
       eps.push(...moved.map((v, j) => -(v - (at[j] as number)) - (at[j] as number))); // update = −(w + ε)
-      tf.dispose(r.params['w'] as tf.Tensor);
-      const old = state;
+      disposeTree([r.params, state]);
       state = r.state;
-      if (old !== state) tf.dispose(Object.values(old.transform as object).filter((t) => t instanceof tf.Tensor));
     }
-    tf.dispose(w.w);
+    disposeTree([w, state]);
     const mean = eps.reduce((a, b) => a + b, 0) / eps.length;
     const std = Math.sqrt(eps.reduce((a, b) => a + (b - mean) ** 2, 0) / eps.length);
     assert.ok(Math.abs(mean) < 0.06 && Math.abs(std - 0.5) < 0.04, `at (${at}): mean ${mean.toFixed(3)}, std ${std.toFixed(3)}`);
   }
+  assert.equal(tf.memory().numTensors, before);
 });
 
 test('presets: every preset builds at the landscape scale and runs a step with finite values', () => {
