@@ -78,6 +78,8 @@ test("landscapes: changing a control changes the own optimizer's describe() text
   assert.match(before ?? '', /ε⁽¹⁾ ~ N\(0,0\.5²·I\)/, 'the default: noise, then ascent');
   await p.selectOption(`${ROOT} select[name="own-source"]`, 'adversarial');
   assert.match(await p.textContent(own) ?? '', /^gradient {2}g = ∇L\(w\+ε\), ε = 0\.5·∇L\(w\)\/‖∇L\(w\)‖/);
+  const disabled = (name: string) => p.$eval(`${ROOT} [name="${name}"]`, (e) => (e as HTMLInputElement).disabled);
+  assert.deepEqual([await disabled('own-rho'), await disabled('own-sigma'), await disabled('own-lambda')], [false, true, true], 'only ρ matters to an adversarial source');
   await p.selectOption(`${ROOT} select[name="own-rule"]`, 'adam');
   assert.match(await p.textContent(own) ?? '', /adam\(0\.02/);
   await p.selectOption(`${ROOT} select[name="own-source"]`, 'preset:m-rwp');

@@ -100,18 +100,21 @@ test('isotropicNoise: ε ~ N(0, σ²I), the same std everywhere; describe() says
   assert.equal(tf.memory().numTensors, before);
 });
 
-test('presets: every preset builds at the landscape scale and runs a step with finite values', () => {
+test('composer sources: every kind and every preset builds at the landscape scale and runs steps with finite values', () => {
   const s = SURFACES[0]!;
-  for (const id of PRESET_IDS) {
-    const { opts, errors } = optimizersOrErrors(s.defaults, own(s.defaults, `preset:${id}`));
+  const kinds: OwnSettings['source'][] = ['clean', 'noise', 'adversarial', 'mix', 'nested', 'nested-ascent-first', 'mix-nested', ...PRESET_IDS.map((id) => `preset:${id}` as const)];
+  for (const id of kinds) {
+    const { opts, errors } = optimizersOrErrors(s.defaults, own(s.defaults, id));
     assert.deepEqual(errors, {}, id);
     const r = new Run(s, { own: opts.own! }, s.start, 0);
     r.step(3);
     assert.equal(r.tracks.own.stopped, undefined, `${id}: ${r.tracks.own.stopped}`);
     assert.ok(r.tracks.own.losses.every(Number.isFinite), id);
     r.dispose();
-    assert.ok(describe(presetSource(id, { rho: 0.1, sigma: 0.1, lambda: 0.5, lr: 0.1, steps: 10 })).length > 0);
   }
+  for (const id of PRESET_IDS) assert.ok(describe(presetSource(id, { rho: 0.1, sigma: 0.1, lambda: 0.5, lr: 0.1, steps: 10 })).length > 0);
+  const ascentFirst = optimizersOrErrors(s.defaults, own(s.defaults, 'nested-ascent-first')).opts.own!;
+  assert.equal(describe(ascentFirst.source), '∇L(w+ε), ε = ε⁽¹⁾ + ε⁽²⁾, ε⁽¹⁾ = 0.5·∇L(w)/‖∇L(w)‖, ε⁽²⁾ ~ N(0,0.5²·I)');
 });
 
 test('markdown: headings, paragraphs, lists, code, tables, links and emphasis; everything escaped', () => {

@@ -2,7 +2,7 @@
 // (a gradient source — clean, noise σ, adversarial ρ, mix λ, nested, or a preset — and an update rule).
 import { numberInput, select, slider, type Control } from './controls.ts';
 import { PRESET_IDS, presetLabel } from './presets.ts';
-import type { BaseSettings, OwnSettings } from './methods.ts';
+import { knobs, type BaseSettings, type OwnSettings } from './methods.ts';
 import type { SurfaceDefaults } from './surfaces.ts';
 
 /** The composer's form, and its settings. */
@@ -22,6 +22,7 @@ const SOURCES: readonly (readonly [string, string])[] = [
   ['adversarial', 'adversarial: ε = ρ·g/‖g‖'],
   ['mix', 'mix λ of clean and noise'],
   ['nested', 'nested: noise, then ascent'],
+  ['nested-ascent-first', 'nested: ascent, then noise'],
   ['mix-nested', 'mix λ of clean and nested'],
 ];
 
@@ -53,6 +54,21 @@ export function composer(d: SurfaceDefaults, onChange: () => void): Composer {
     lr: numberInput('own-lr', 'learning rate', 0.001, d.lr, onChange),
     momentum: slider('own-momentum', 'momentum (sgd)', { min: 0, max: 0.99, step: 0.01 }, d.momentum, onChange),
   };
+  /** grey out the source settings the chosen source does not read. */
+  const relevant = () => {
+    const used = knobs(o.source.get() as OwnSettings['source']);
+    for (const k of ['noise', 'sigma', 'rho', 'lambda'] as const) {
+      const on = used.includes(k);
+      o[k].el.classList.toggle('ls-unused', !on);
+      for (const input of o[k].el.querySelectorAll('input, select')) (input as HTMLInputElement).disabled = !on;
+    }
+    const sgdRule = o.rule.get() === 'sgd';
+    o.momentum.el.classList.toggle('ls-unused', !sgdRule);
+    (o.momentum.el.querySelector('input') as HTMLInputElement).disabled = !sgdRule;
+  };
+  o.source.el.addEventListener('change', relevant);
+  o.rule.el.addEventListener('change', relevant);
+  relevant();
   const el = document.createElement('div');
   el.className = 'ls-composer';
   el.append(
@@ -71,6 +87,9 @@ export function composer(d: SurfaceDefaults, onChange: () => void): Composer {
       setAll(c, { lr: v.lr, momentum: v.momentum, rho: v.rho, sigma: v.sigma, lambda: v.lambda, steps: v.steps });
       setAll(o, { sigma: v.sigma, rho: v.rho, lambda: v.lambda, lr: v.lr, momentum: v.momentum });
     },
-    setOwnSource: (v) => o.source.set(v),
+    setOwnSource: (v) => {
+      o.source.set(v);
+      relevant();
+    },
   };
 }

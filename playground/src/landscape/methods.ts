@@ -5,7 +5,7 @@ import { isotropicNoise } from './isotropic.ts';
 import { presetSource, type PresetId } from './presets.ts';
 
 /** The source kinds the composer offers. */
-export type SourceKind = 'clean' | 'noise' | 'adversarial' | 'mix' | 'nested' | 'mix-nested';
+export type SourceKind = 'clean' | 'noise' | 'adversarial' | 'mix' | 'nested' | 'nested-ascent-first' | 'mix-nested';
 /** Which noise the composer's noisy sources use. */
 export type NoiseKind = 'isotropic' | 'filter';
 /** The update rules the composer offers. */
@@ -50,6 +50,8 @@ export function ownSource(o: OwnSettings, steps: number): GradientSource {
       return mix(cleanGrad, perturbedGrad(noise(o.noise, o.sigma)), o.lambda);
     case 'nested':
       return perturbedGrad(nested(noise(o.noise, o.sigma), adversarial(o.rho)));
+    case 'nested-ascent-first':
+      return perturbedGrad(nested(adversarial(o.rho), noise(o.noise, o.sigma)));
     case 'mix-nested':
       return mix(cleanGrad, perturbedGrad(nested(noise(o.noise, o.sigma), adversarial(o.rho))), o.lambda);
   }
@@ -66,3 +68,26 @@ export function rule(kind: RuleKind, lr: number, momentum: number) {
 export type Method = 'sgd' | 'sam' | 'rwp' | 'own';
 export const METHODS: readonly Method[] = ['sgd', 'sam', 'rwp', 'own'];
 export const LABELS: Readonly<Record<Method, string>> = { sgd: 'SGD', sam: 'SAM', rwp: 'RWP', own: 'Your own' };
+
+/** The composer's source settings a source uses (the others are greyed out). */
+export type SourceKnob = 'noise' | 'sigma' | 'rho' | 'lambda';
+
+/** knobs(source): which of noise kind, σ, ρ and λ a source kind or preset reads. */
+export function knobs(source: OwnSettings['source']): readonly SourceKnob[] {
+  const byKind: Record<string, readonly SourceKnob[]> = {
+    clean: [],
+    noise: ['noise', 'sigma'],
+    adversarial: ['rho'],
+    mix: ['noise', 'sigma', 'lambda'],
+    nested: ['noise', 'sigma', 'rho'],
+    'nested-ascent-first': ['noise', 'sigma', 'rho'],
+    'mix-nested': ['noise', 'sigma', 'rho', 'lambda'],
+    'preset:sgd': [],
+    'preset:rsam': ['sigma', 'rho'],
+    'preset:rwp': ['sigma', 'lambda'],
+    'preset:m-rwp': ['sigma', 'lambda'],
+    'preset:m-arwp': ['sigma', 'lambda'],
+    'preset:arwp': ['sigma'],
+  };
+  return byKind[source] ?? ['rho'];
+}
