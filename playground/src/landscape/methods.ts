@@ -1,5 +1,5 @@
-// The four optimizers of the landscapes view, built from optimix's real constructors: SGD, SAM, RWP (with the
-// playground's isotropic noise, see isotropic.ts) and the user's own composition of a gradient source and a rule.
+// The pieces of the landscapes view's optimizers, from optimix's real constructors: the noise (the playground's
+// isotropic one or RWP's filter noise), the user's own gradient source and update rule, and the methods' names.
 import { adam, adversarial, cleanGrad, filterNoise, lion, mix, nested, perturbedGrad, sgd, type GradientSource, type Perturbation } from 'optimix';
 import { isotropicNoise } from './isotropic.ts';
 import { presetSource, type PresetId } from './presets.ts';

@@ -134,13 +134,24 @@ export function mount(root: HTMLElement): void {
       setPlaying(false);
       root.dataset.shot = 'ready';
       root.dataset.done = String(run.t);
-    } else requestAnimationFrame(tick);
+    } else schedule();
+  };
+
+  /** schedule(): one tick at the next frame (never two pending, however often play or a restart asks). */
+  let pending = false;
+  const schedule = () => {
+    if (pending) return;
+    pending = true;
+    requestAnimationFrame(() => {
+      pending = false;
+      tick();
+    });
   };
 
   const setPlaying = (on: boolean) => {
     playing = on;
     play.textContent = on ? 'Pause' : 'Play';
-    if (on) requestAnimationFrame(tick);
+    if (on) schedule();
   };
 
   /** restart(): reset and play to the step count (after any change of a control, the surface or the start). */
