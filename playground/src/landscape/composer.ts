@@ -69,6 +69,16 @@ export function composer(d: SurfaceDefaults, onChange: () => void): Composer {
   o.source.el.addEventListener('change', relevant);
   o.rule.el.addEventListener('change', relevant);
   relevant();
+  const tips: [Control<number> | Control<string>, string][] = [
+    [c.rho, 'SAM’s ascent radius: the gradient is taken at w + ρ·g/‖g‖'],
+    [c.sigma, 'RWP’s noise: ε ~ N(0, σ²·I)'],
+    [c.lambda, 'RWP’s mix weight: g = (1 − λ)·∇L(w) + λ·∇L(w+ε)'],
+    [c.steps, 'how many steps a run takes (Play after the end runs as many more)'],
+    [o.sigma, 'the noise scale: std σ (isotropic) or σ·‖w‖ (filter noise)'],
+    [o.rho, 'the ascent radius of an adversarial ε'],
+    [o.lambda, 'the weight of the perturbed gradient in a mix'],
+  ];
+  for (const [control, tip] of tips) control.el.title = tip;
   const el = document.createElement('div');
   el.className = 'ls-composer';
   el.append(

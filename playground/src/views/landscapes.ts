@@ -77,7 +77,8 @@ export function mount(root: HTMLElement): void {
   over.setAttribute('aria-label', 'contour plot: click to set the start');
   plot.append(bg, over);
   const left = el('div', 'ls-left');
-  left.append(plot, el('p', 'ls-hint', 'Click the plot to start all four from that point. Filled levels: f(x, y), darker is lower; the ring is the start.'));
+  const hint = el('p', 'ls-hint');
+  left.append(plot, hint);
   const side = el('div', 'ls-side');
   const lossCanvas = el('canvas', 'ls-loss');
   const leg = legend();
@@ -110,6 +111,7 @@ export function mount(root: HTMLElement): void {
   const paintSurface = () => {
     paintContours(bgCtx, surface, frame());
     blurb.textContent = surface.blurb;
+    hint.textContent = `Click the plot to start all four from that point. Filled levels: f(x, y), darker is lower${surface.log ? ', log-spaced' : ''}; the ring is the start.`;
     root.dataset.surface = surface.id;
   };
 
