@@ -92,7 +92,7 @@ test("landscapes: changing a control changes the own optimizer's describe() text
 
 test('landscapes: a click on the plot sets the start of all four', async () => {
   const p = page as Page;
-  // The plot area is x ∈ [−3, 3], y ∈ [−2, 2] on pixels 38…592 × 8…374 of the 600 × 400 canvas: its centre is (0, 0).
+  // The plot area is x ∈ [−3, 3], y ∈ [−2, 2] on pixels 38…592 × 8…374 of the 646 × 400 canvas (the colour bar right of it).
   // A click at pixel (177, 100) is (−1.49, 0.99), to within a pixel (6/554 wide, 4/366 high).
   await p.click(`${ROOT} canvas.ls-over`, { position: { x: 177, y: 100 } });
   const start = (await p.$eval(ROOT, (r) => (r as HTMLElement).dataset.start ?? '')).split(',').map(Number);

@@ -29,19 +29,25 @@ export function grid(s: Surface, f: Frame, w: number, h: number): Float32Array {
   });
 }
 
-/** levelOf(values, log): a function from f to its level index, spanning the grid's range (log: of f − min + tiny). */
-export function levelsOf(values: Float32Array, log: boolean): (v: number) => number {
+/** Levels: f → its level index, and the value where level k begins (k = 0 … LEVELS). */
+export interface Levels {
+  readonly level: (v: number) => number;
+  readonly bound: (k: number) => number;
+}
+
+/** levelsOf(values, log): LEVELS levels spanning the grid's range, evenly or (log) evenly in log(f − min + span·1e-4). */
+export function levelsOf(values: Float32Array, log: boolean): Levels {
   let lo = Infinity;
   let hi = -Infinity;
   for (const v of values) if (Number.isFinite(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
   const span = hi - lo || 1;
+  const clamp = (k: number): number => Math.max(0, Math.min(LEVELS - 1, Math.floor(k)));
   if (log) {
     const floor = span * 1e-4;
-    const l0 = Math.log(floor);
-    const l1 = Math.log(span + floor);
-    return (v) => Math.max(0, Math.min(LEVELS - 1, Math.floor(((Math.log(v - lo + floor) - l0) / (l1 - l0)) * LEVELS)));
+    const [l0, l1] = [Math.log(floor), Math.log(span + floor)];
+    return { level: (v) => clamp(((Math.log(v - lo + floor) - l0) / (l1 - l0)) * LEVELS), bound: (k) => lo + Math.exp(l0 + (k / LEVELS) * (l1 - l0)) - floor };
   }
-  return (v) => Math.max(0, Math.min(LEVELS - 1, Math.floor(((v - lo) / span) * LEVELS)));
+  return { level: (v) => clamp(((v - lo) / span) * LEVELS), bound: (k) => lo + (k / LEVELS) * span };
 }
 
 /** paintContours(ctx, s, f): fill the plot area with the surface's levels and lines (one cell per device pixel), and draw the axes. */
@@ -50,9 +56,9 @@ export function paintContours(ctx: CanvasRenderingContext2D, s: Surface, f: Fram
   const w = Math.round(f.width * dpr);
   const h = Math.round(f.height * dpr);
   const values = grid(s, f, w, h);
-  const level = levelsOf(values, s.log);
+  const levels = levelsOf(values, s.log);
   const idx = new Uint8Array(values.length);
-  for (let i = 0; i < values.length; i++) idx[i] = level(values[i] as number);
+  for (let i = 0; i < values.length; i++) idx[i] = levels.level(values[i] as number);
   const colours = Array.from({ length: LEVELS }, (_, k) => levelColour(k));
   const img = ctx.createImageData(w, h);
   for (let j = 0; j < h; j++) {
@@ -71,6 +77,30 @@ export function paintContours(ctx: CanvasRenderingContext2D, s: Surface, f: Fram
   ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
   ctx.putImageData(img, Math.round(f.left * dpr), Math.round(f.top * dpr));
   drawAxes(ctx, f);
+  drawColourBar(ctx, f, levels, colours);
+}
+
+/** short(v): a label of at most 5 characters, e.g. 0.25, 31, 3e3, 3e-4. */
+const short = (v: number): string => (v === 0 ? '0' : Math.abs(v) >= 1000 || Math.abs(v) < 0.01 ? v.toExponential(0).replace('e+', 'e') : Number(v.toPrecision(2)).toString());
+
+/** drawColourBar(ctx, f, levels, colours): the levels as a bar right of the plot, labelled with f at five of their edges. */
+function drawColourBar(ctx: CanvasRenderingContext2D, f: Frame, levels: Levels, colours: readonly number[][]): void {
+  const x = f.left + f.width + 8;
+  const step = f.height / LEVELS;
+  colours.forEach((c, k) => {
+    ctx.fillStyle = `rgb(${c.join(',')})`;
+    ctx.fillRect(x, f.top + f.height - (k + 1) * step, 10, step + 0.5);
+  });
+  ctx.strokeStyle = '#8a93a5';
+  ctx.strokeRect(x + 0.5, f.top + 0.5, 10, f.height - 1);
+  ctx.fillStyle = '#5b6475';
+  ctx.font = '11px system-ui, sans-serif';
+  ctx.textAlign = 'left';
+  ctx.textBaseline = 'middle';
+  for (const k of [0, LEVELS / 4, LEVELS / 2, (3 * LEVELS) / 4, LEVELS]) {
+    const v = levels.bound(k);
+    ctx.fillText(short(v), x + 13, f.top + f.height - k * step);
+  }
 }
 
 /** drawAxes(ctx, f): the frame's border and tick labels. */

@@ -9,9 +9,9 @@ export interface Frame {
   readonly domain: readonly [readonly [number, number], readonly [number, number]];
 }
 
-/** frameFor(canvasW, canvasH, domain): the plot area, with margins for the axes' ticks (left, bottom). */
+/** frameFor(canvasW, canvasH, domain): the plot area, with margins for the axes' ticks (left, bottom) and the colour bar (right). */
 export function frameFor(canvasW: number, canvasH: number, domain: Frame['domain']): Frame {
-  return { left: 38, top: 8, width: canvasW - 46, height: canvasH - 34, domain };
+  return { left: 38, top: 8, width: canvasW - 92, height: canvasH - 34, domain };
 }
 
 /** toPx(f, [x, y]): the canvas pixel of a point of the plane (y up). */

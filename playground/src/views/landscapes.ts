@@ -17,10 +17,10 @@ import { SURFACES, type Surface } from '../landscape/surfaces.ts';
 import { colours, drawTracks } from '../landscape/tracks.ts';
 import { notes } from '../landscape/notes.ts';
 
-const W = 600;
+const W = 646;
 const H = 400;
 /** LOSS_SIZE: the loss plot's size in CSS pixels. */
-const LOSS_SIZE = [600, 230] as const;
+const LOSS_SIZE = [560, 230] as const;
 /** FRAME_MS: the time a frame may spend stepping before it draws (the steps are batched per animation frame). */
 const FRAME_MS = 14;
 
