@@ -74,6 +74,7 @@ test('learn: the "try it" link opens the loss landscapes with that method as you
   assert.equal(await p.$eval('#view-landscapes select[name="own-source"]', (e) => (e as HTMLSelectElement).value), 'preset:sam');
   assert.match(await p.textContent('#view-landscapes .ls-card[data-method="own"] pre') ?? '', /^gradient {2}g = ∇L\(w\+ε\), ε = 0\.5·∇L\(w\)\/‖∇L\(w\)‖/);
   assert.equal(await p.$eval('#tabs a.active', (a) => (a as HTMLElement).dataset.view), 'landscapes');
+  assert.equal(await p.getAttribute('#view-landscapes .ls-card[data-method="own"] .ls-page a', 'href'), '#learn?page=sam', 'the own card links back to its page');
   // Back to the pages, and another method: the mounted landscapes take it too.
   await p.goto(`${s?.origin}/#learn?page=rwp`);
   await p.waitForFunction(() => document.getElementById('view-learn')?.dataset.state === 'ready');

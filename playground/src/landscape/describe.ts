@@ -6,7 +6,8 @@ import { LABELS, METHODS, type Method } from './methods.ts';
 /** The cards, one per method; update(opts, errors) refreshes their formulas. */
 export interface Cards {
   readonly el: HTMLElement;
-  update(opts: Partial<Record<Method, Optimizer>>, errors: Partial<Record<Method, string>>): void;
+  /** update(opts, errors, ownPage): the formulas; ownPage, the docs/methods page of the own preset (linked under its card). */
+  update(opts: Partial<Record<Method, Optimizer>>, errors: Partial<Record<Method, string>>, ownPage?: string): void;
 }
 
 /** costLine(opt): e.g. "2 gradient evaluations per step, depth 2 (one after the other)". */
@@ -32,19 +33,27 @@ export function cards(): Cards {
       pre.className = 'ls-describe';
       const c = document.createElement('p');
       c.className = 'ls-cost';
-      card.append(h, pre, c);
+      const page = document.createElement('p');
+      page.className = 'ls-page';
+      card.append(h, pre, c, page);
       el.append(card);
-      return [m, { pre, c }] as const;
+      return [m, { pre, c, page }] as const;
     }),
-  ) as unknown as Record<Method, { pre: HTMLElement; c: HTMLElement }>;
+  ) as unknown as Record<Method, { pre: HTMLElement; c: HTMLElement; page: HTMLElement }>;
   return {
     el,
-    update: (opts, errors) => {
+    update: (opts, errors, ownPage) => {
       for (const m of METHODS) {
         const o = opts[m];
         parts[m].pre.textContent = o === undefined ? `cannot build: ${errors[m] ?? 'unknown error'}` : describe(o);
         parts[m].pre.classList.toggle('ls-error', o === undefined);
         parts[m].c.textContent = o === undefined ? '' : `Cost: ${costLine(o)}.`;
+      }
+      const page = parts.own.page;
+      page.replaceChildren();
+      if (ownPage !== undefined) {
+        const a = Object.assign(document.createElement('a'), { href: `#learn?page=${encodeURIComponent(ownPage)}`, textContent: `How it works: docs/methods/${ownPage}.md` });
+        page.append(a);
       }
     },
   };

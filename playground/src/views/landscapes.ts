@@ -119,7 +119,8 @@ export function mount(root: HTMLElement): void {
   const reset = () => {
     run?.dispose();
     const { opts, errors } = optimizersOrErrors(form.base(), form.own());
-    formulaCards.update(opts, errors);
+    const ownSource = form.own().source;
+    formulaCards.update(opts, errors, ownSource.startsWith('preset:') ? ownSource.slice(7) : undefined);
     run = new Run(surface, opts, start, Math.max(0, Math.round(Number(seedIn.value) || 0)));
     root.dataset.start = `${start[0]},${start[1]}`;
     target = form.base().steps;
