@@ -58,7 +58,7 @@ export function readPacked(bytes: unknown, options: LoadOptions, where: string):
 /** toBlob(serialized | { params, state, opt?, meta? }): the checkpoint as one Blob (packCheckpoint's bytes, type application/x-optimix-checkpoint), for a download or storage. */
 export function toBlob(input: CheckpointInput | Serialized): Blob {
   const bytes = packCheckpoint(input);
-  return new Blob([bytes], { type: CHECKPOINT_MEDIA_TYPE });
+  return new Blob([bytes as Uint8Array<ArrayBuffer>], { type: CHECKPOINT_MEDIA_TYPE }); // packCheckpoint allocates a plain ArrayBuffer, never a shared one
 }
 
 /** fromBlob(blob, { params?, opt?, allowLearningRateChange? }): the checkpoint in a Blob toBlob made (or a File the user picked), as unpackCheckpoint reads it. */
