@@ -1,0 +1,117 @@
+// The live view's controls: label noise, epochs, learning rate, σ, ρ (and, folded away, batch, width, seed), which
+// methods to train, where the mixes' two gradients run, and the Train / Stop button. `read()` checks every field and
+// names each bad one.
+import { COLOUR, LABEL, METHODS, type Method } from './methods.ts';
+import { RANGES, checkNumber, type LiveSettings } from './settings.ts';
+
+type Field = 'epochs' | 'lr' | 'sigma' | 'rho' | 'batchSize' | 'hidden' | 'seed';
+const FIELDS: readonly { readonly name: Field; readonly label: string; readonly hint: string; readonly more?: true }[] = [
+  { name: 'epochs', label: 'Epochs', hint: 'passes over the 1,000 training digits (same number of updates for every method)' },
+  { name: 'lr', label: 'Learning rate', hint: 'peak of a cosine decay to 0; SGD momentum 0.9, weight decay 5·10⁻⁴' },
+  { name: 'sigma', label: 'RWP σ', hint: 'filter noise: ε ~ N(0, (σ‖W_i‖)²) per output filter' },
+  { name: 'rho', label: 'SAM ρ', hint: 'radius of the adversarial step ε = ρ·g/‖g‖' },
+  { name: 'batchSize', label: 'Batch', hint: 'examples per gradient', more: true },
+  { name: 'hidden', label: 'Hidden width', hint: 'MLP 784 → width → 10 (relu)', more: true },
+  { name: 'seed', label: 'Seed', hint: 'initialization, batch order and noise (one for all methods)', more: true },
+];
+const NOISE = [0, 0.2, 0.4, 0.6];
+
+/** The form, with its reader and its running/idle switch. */
+export interface Controls {
+  readonly form: HTMLFormElement;
+  /** The settings in the form, or the problems with them. */
+  readonly read: () => { readonly settings?: LiveSettings; readonly problems: readonly string[] };
+  /** Running: fields locked, the button says Stop. */
+  readonly setRunning: (running: boolean) => void;
+  readonly button: HTMLButtonElement;
+}
+
+function labelled(text: string, control: HTMLElement, hint?: string): HTMLLabelElement {
+  const l = document.createElement('label');
+  l.className = 'live-field';
+  const t = document.createElement('span');
+  t.className = 'live-field-name';
+  t.textContent = text;
+  l.append(t, control);
+  if (hint !== undefined) l.title = hint;
+  return l;
+}
+
+/** controls(initial, workers): the form filled with `initial`; `workers` says whether the worker interpreter can be chosen (and why not). */
+export function controls(initial: LiveSettings, workers: { readonly available: boolean; readonly note: string }): Controls {
+  const form = document.createElement('form');
+  form.className = 'live-controls';
+  form.noValidate = true;
+
+  const noise = document.createElement('select');
+  noise.name = 'noise';
+  for (const f of NOISE) noise.append(new Option(`${Math.round(f * 100)} % of labels flipped`, String(f), false, f === initial.noise));
+  if (!NOISE.includes(initial.noise)) noise.append(new Option(`${Math.round(initial.noise * 100)} % of labels flipped`, String(initial.noise), false, true));
+  form.append(labelled('Training labels', noise, 'symmetric label noise: each flipped label becomes a random other digit (test labels stay true)'));
+
+  const inputs = new Map<Field, HTMLInputElement>();
+  const more = document.createElement('details');
+  more.className = 'live-more';
+  more.append(Object.assign(document.createElement('summary'), { textContent: 'More settings' }));
+  for (const f of FIELDS) {
+    const r = RANGES[f.name];
+    const input = Object.assign(document.createElement('input'), { type: 'number', name: f.name, value: String(initial[f.name]), min: String(r.min), max: String(r.max), step: r.integer ? '1' : 'any' });
+    inputs.set(f.name, input);
+    (f.more === true ? more : form).append(labelled(f.label, input, f.hint));
+  }
+  form.append(more);
+
+  const methods = document.createElement('fieldset');
+  methods.className = 'live-methods';
+  methods.append(Object.assign(document.createElement('legend'), { textContent: 'Methods' }));
+  const boxes = new Map<Method, HTMLInputElement>();
+  for (const m of METHODS) {
+    const box = Object.assign(document.createElement('input'), { type: 'checkbox', name: 'method', value: m, checked: initial.methods.includes(m) });
+    boxes.set(m, box);
+    const l = document.createElement('label');
+    const sw = Object.assign(document.createElement('span'), { className: 'swatch' });
+    sw.style.background = COLOUR[m];
+    l.append(box, sw, document.createTextNode(LABEL[m]));
+    methods.append(l);
+  }
+  form.append(methods);
+
+  const where = document.createElement('fieldset');
+  where.className = 'live-where';
+  where.append(Object.assign(document.createElement('legend'), { textContent: "RWP's two gradients" }));
+  const radios = [0, 1].map((w) => {
+    const r = Object.assign(document.createElement('input'), { type: 'radio', name: 'workers', value: String(w), checked: initial.workers === w, disabled: w === 1 && !workers.available });
+    const l = document.createElement('label');
+    l.append(r, document.createTextNode(w === 0 ? 'one after the other (sequential)' : 'at once (workers: 1)'));
+    where.append(l);
+    return r;
+  });
+  if (workers.note !== '') where.append(Object.assign(document.createElement('p'), { className: 'live-note', textContent: workers.note }));
+  form.append(where);
+
+  const button = Object.assign(document.createElement('button'), { type: 'submit', className: 'live-train', textContent: 'Train' });
+  form.append(button);
+
+  const read = (): { settings?: LiveSettings; problems: string[] } => {
+    const problems: string[] = [];
+    const values: Partial<Record<Field, number>> = {};
+    for (const [name, input] of inputs) {
+      const v = input.value.trim() === '' ? Number.NaN : Number(input.value);
+      const p = checkNumber(name, v);
+      input.classList.toggle('invalid', p !== undefined);
+      if (p !== undefined) problems.push(p);
+      values[name] = v;
+    }
+    const chosen = METHODS.filter((m) => boxes.get(m)!.checked);
+    if (chosen.length === 0) problems.push('choose at least one method');
+    if (problems.length > 0) return { problems };
+    const w = radios.findIndex((r) => r.checked);
+    return { settings: Object.freeze({ ...(values as Record<Field, number>), noise: Number(noise.value), methods: chosen, workers: Math.max(0, w) }), problems };
+  };
+  const setRunning = (running: boolean): void => {
+    for (const e of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) e.disabled = running || (e.name === 'workers' && e.value === '1' && !workers.available);
+    button.textContent = running ? 'Stop' : 'Train';
+    button.classList.toggle('stop', running);
+  };
+  return { form, read, setRunning, button };
+}

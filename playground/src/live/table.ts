@@ -1,0 +1,56 @@
+// The results table: per method, its gradient source as optimix describes it, test accuracy at epoch 0 and at the
+// end (and the best epoch), the wall time of its training steps and that time over SGD's, and where it ran.
+import { COLOUR, LABEL, type Method } from './methods.ts';
+import type { RunReport } from './run.ts';
+
+const pct = (a: number): string => `${(a * 100).toFixed(1)} %`;
+
+/** resultsTable(): an empty table, and `show(reports, running)` to fill it (a running method shows its progress). */
+export function resultsTable(): { readonly table: HTMLTableElement; readonly show: (reports: readonly RunReport[], running?: { method: Method; epoch: number; epochs: number }) => void } {
+  const table = document.createElement('table');
+  table.className = 'live-table';
+  table.createTHead().innerHTML =
+    '<tr><th>Method</th><th>Gradient source</th><th class="num">Test acc. epoch 0</th><th class="num">Final</th><th class="num">Best (epoch)</th><th class="num">Train time</th><th class="num">× SGD</th><th>Ran</th></tr>';
+  const body = table.createTBody();
+  const show = (reports: readonly RunReport[], running?: { method: Method; epoch: number; epochs: number }): void => {
+    body.replaceChildren();
+    const sgd = reports.find((r) => r.method === 'sgd')?.seconds;
+    for (const r of reports) {
+      const tr = body.insertRow();
+      tr.dataset.method = r.method;
+      const first = r.curve[0]!;
+      const last = r.curve[r.curve.length - 1]!;
+      const best = r.curve.reduce((b, p) => (p.accuracy > b.accuracy ? p : b), first);
+      const cells = [
+        '',
+        r.formula,
+        pct(first.accuracy),
+        pct(last.accuracy),
+        `${pct(best.accuracy)} (${best.epoch})`,
+        `${r.seconds.toFixed(2)} s`,
+        sgd === undefined || sgd <= 0 ? '—' : `${(r.seconds / sgd).toFixed(2)}×`,
+        r.interpreter,
+      ];
+      cells.forEach((c, i) => {
+        const td = tr.insertCell();
+        if (i === 0) {
+          const sw = Object.assign(document.createElement('span'), { className: 'swatch' });
+          sw.style.background = COLOUR[r.method];
+          td.append(sw, document.createTextNode(LABEL[r.method]));
+        } else td.textContent = c;
+        if (i >= 2 && i <= 6) td.className = 'num';
+        if (i === 1) td.className = 'formula';
+        if (i === 3) td.dataset.final = String(last.accuracy);
+      });
+    }
+    if (running !== undefined) {
+      const tr = body.insertRow();
+      tr.className = 'running';
+      const td = tr.insertCell();
+      td.colSpan = 8;
+      td.textContent = `${LABEL[running.method]}: training, epoch ${running.epoch} of ${running.epochs}…`;
+    }
+  };
+  show([]);
+  return { table, show };
+}

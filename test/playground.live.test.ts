@@ -1,0 +1,100 @@
+// The playground's "Live network" view: its MNIST subset asset is exactly what scripts/playground-data.ts makes from
+// the mnist package (and says clearly when a file is not one), and in Chromium a short run from the URL trains SGD,
+// SAM and RWP, each one's test accuracy rising well above its epoch-0 accuracy; the table and the curves show them;
+// every tensor is freed after a run and after a stopped run; no console error, no missing file.
+import assert from 'node:assert/strict';
+import { readFileSync, statSync } from 'node:fs';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import type { Page } from 'playwright-core';
+import { key } from 'optimix';
+import { loadMnist } from 'optimix/data';
+import { decodeSubset, encodeSubset } from '../playground/src/live/format.ts';
+import { playgroundSession, type PlaygroundSession } from './helpers/playground.js';
+
+const ASSET = fileURLToPath(new URL('../playground/public/mnist-subset.bin', import.meta.url));
+
+test('live view data: the shipped subset is loadMnist(1000 train, 500 test, key(0)) byte for byte, under 1.5 MB; a bad file is refused by name', () => {
+  const bytes = new Uint8Array(readFileSync(ASSET));
+  assert.ok(statSync(ASSET).size <= 1.5e6, `${statSync(ASSET).size} bytes`);
+  const { train, test: testSet } = decodeSubset(bytes);
+  const ref = loadMnist({ trainSize: 1000, testSize: 500, key: key(0), normalize: 'unit' });
+  for (const [got, want] of [[train, ref.train], [testSet, ref.test]] as const) {
+    assert.equal(got.n, want.n);
+    assert.deepEqual(got.shape, want.shape);
+    assert.deepEqual(got.y, want.y);
+    assert.deepEqual(got.index, want.index);
+    assert.deepEqual(got.x, want.x);
+  }
+  assert.deepEqual(encodeSubset({ train, test: testSet }), bytes);
+  assert.throws(() => decodeSubset(bytes.subarray(0, 10), 'x.bin'), /x\.bin: 10 bytes is shorter than the 28-byte header/);
+  assert.throws(() => decodeSubset(bytes.subarray(0, bytes.length - 1), 'x.bin'), /x\.bin: 1180527 bytes, expected 1180528 for 1000 \+ 500 images of 28×28/);
+  const bad = bytes.slice(0, 64);
+  bad[0] = 0x50;
+  assert.throws(() => decodeSubset(bad, 'x.bin'), /x\.bin: not an MNIST subset file/);
+});
+
+let s: PlaygroundSession | undefined;
+before(async () => {
+  s = await playgroundSession();
+});
+after(async () => {
+  await s?.close();
+});
+
+/** open(query): the playground at `?query#live`, with its console errors collected into the session's. */
+async function open(session: PlaygroundSession, query: string): Promise<Page> {
+  const tab = await session.browser.newPage();
+  tab.on('console', (m) => {
+    if (m.type() === 'error') session.errors.push(`live: ${m.text()}`);
+  });
+  tab.on('pageerror', (e) => session.errors.push(`live: page error: ${e.message}`));
+  await tab.goto(`${session.origin}/?${query}#live`);
+  await tab.waitForFunction(() => document.getElementById('view-live')?.dataset.state === 'ready', undefined, { timeout: 30_000 });
+  return tab;
+}
+
+interface Report {
+  readonly method: string;
+  readonly interpreter: string;
+  readonly seconds: number;
+  readonly accuracies: number[];
+}
+const data = (tab: Page, name: string): Promise<string | undefined> => tab.evaluate((n) => document.getElementById('view-live')?.dataset[n], name);
+
+test('live view: a 3-epoch run trains SGD, SAM and RWP; each test accuracy rises ≥ 30 points above epoch 0; table and curves show them; tensors freed', async () => {
+  const session = s as PlaygroundSession;
+  const tab = await open(session, 'epochs=3&methods=sgd,sam,rwp');
+  await tab.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.getElementById('view-live')?.dataset.run ?? ''), undefined, { timeout: 60_000 });
+  assert.equal(await data(tab, 'run'), 'done', await tab.textContent('.live-status') ?? '');
+  const reports = JSON.parse((await data(tab, 'report')) ?? '[]') as Report[];
+  assert.deepEqual(reports.map((r) => r.method), ['sgd', 'sam', 'rwp']);
+  for (const r of reports) {
+    assert.equal(r.accuracies.length, 4, `${r.method}: epoch 0 and 3 epochs`);
+    assert.ok(r.accuracies[3]! > r.accuracies[0]! + 0.3, `${r.method}: ${r.accuracies.join(', ')}`);
+    assert.ok(r.seconds > 0, `${r.method}: train time ${r.seconds}`);
+    assert.equal(r.interpreter, 'sequential');
+  }
+  // Same init for all: the epoch-0 accuracies agree.
+  assert.equal(new Set(reports.map((r) => r.accuracies[0])).size, 1);
+  const rows = await tab.$$eval('.live-table tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.method, tr.querySelector('[data-final]')?.getAttribute('data-final')]));
+  assert.deepEqual(rows, reports.map((r) => [r.method, String(r.accuracies[3])]));
+  const lines = await tab.$$eval('.live-chart .line polyline', (ps) => ps.map((p) => [p.parentElement?.getAttribute('class'), p.getAttribute('points')?.split(' ').length]));
+  assert.deepEqual(lines, [['line line-sgd', 4], ['line line-sam', 4], ['line line-rwp', 4]]);
+  assert.equal(await data(tab, 'tensorsAtEnd'), await data(tab, 'tensorsAtStart'));
+  assert.equal(await data(tab, 'shot'), 'ready');
+
+  // Stop mid-run: the run ends at the next epoch, the table keeps what finished, and every tensor is freed again.
+  await tab.fill('input[name="epochs"]', '40');
+  await tab.click('.live-train');
+  await tab.waitForFunction(() => /epoch [1-9]/.test(document.querySelector('.live-status')?.textContent ?? ''), undefined, { timeout: 30_000 });
+  assert.equal(await tab.textContent('.live-train'), 'Stop');
+  await tab.click('.live-train');
+  await tab.waitForFunction(() => document.getElementById('view-live')?.dataset.run === 'stopped', undefined, { timeout: 30_000 });
+  assert.match(await tab.textContent('.live-status') ?? '', /Stopped \(sgd stopped after epoch \d+\)/);
+  assert.equal(await tab.textContent('.live-train'), 'Train');
+  assert.equal(await data(tab, 'tensorsAtEnd'), await data(tab, 'tensorsAtStart'));
+  await tab.close();
+  assert.deepEqual(session.errors, []);
+  assert.deepEqual(session.notFound, []);
+});
