@@ -4,8 +4,8 @@ import { COLOUR, LABEL, type Method } from './methods.ts';
 import type { EpochPoint } from './run.ts';
 
 const NS = 'http://www.w3.org/2000/svg';
-const W = 640;
-const H = 340;
+const W = 900;
+const H = 330;
 const PAD = { left: 48, right: 16, top: 14, bottom: 40 };
 
 function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, text?: string): SVGElementTagNameMap[K] {

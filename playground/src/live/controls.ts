@@ -45,8 +45,8 @@ export function controls(initial: LiveSettings, workers: { readonly available: b
 
   const noise = document.createElement('select');
   noise.name = 'noise';
-  for (const f of NOISE) noise.append(new Option(`${Math.round(f * 100)} % of labels flipped`, String(f), false, f === initial.noise));
-  if (!NOISE.includes(initial.noise)) noise.append(new Option(`${Math.round(initial.noise * 100)} % of labels flipped`, String(initial.noise), false, true));
+  for (const f of NOISE) noise.append(new Option(f === 0 ? 'all true' : `${Math.round(f * 100)} % flipped`, String(f), false, f === initial.noise));
+  if (!NOISE.includes(initial.noise)) noise.append(new Option(`${Math.round(initial.noise * 100)} % flipped`, String(initial.noise), false, true));
   form.append(labelled('Training labels', noise, 'symmetric label noise: each flipped label becomes a random other digit (test labels stay true)'));
 
   const inputs = new Map<Field, HTMLInputElement>();

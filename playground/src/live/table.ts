@@ -36,7 +36,9 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
         if (i === 0) {
           const sw = Object.assign(document.createElement('span'), { className: 'swatch' });
           sw.style.background = COLOUR[r.method];
-          td.append(sw, document.createTextNode(LABEL[r.method]));
+          const name = Object.assign(document.createElement('span'), { className: 'method' });
+          name.append(sw, document.createTextNode(LABEL[r.method]));
+          td.append(name);
         } else td.textContent = c;
         if (i >= 2 && i <= 6) td.className = 'num';
         if (i === 1) td.className = 'formula';

@@ -70,7 +70,7 @@ export async function mount(root: HTMLElement): Promise<void> {
       className: 'live-caption',
       textContent: noise === 0 ? 'The first training digits and their labels.' : `The first training digits and the labels the network is taught (${Math.round(noise * 100)} % flipped; struck through: the true digit).`,
     });
-    digits.replaceChildren(caption, digitStrip(train, 20));
+    digits.replaceChildren(caption, digitStrip(train, 16));
   };
   showDigits(initial.noise);
   root.dataset.state = 'ready';
