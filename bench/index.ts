@@ -393,7 +393,7 @@ async function memoryCheck(steps: number): Promise<string[]> {
       const main = tf.memory().numTensors;
       first ??= { main, worker: w!.numTensors };
       last = { main, worker: w!.numTensors };
-      rows.push([String(i), String(main), fmt(tf.memory().numBytes / 2 ** 20, 2), String(w!.numTensors), fmt(w!.numBytes / 2 ** 20, 2), fmt(w!.heapUsed / 2 ** 20, 1),
+      rows.push([String(i), String(main), fmt(tf.memory().numBytes / 2 ** 20, 2), String(w!.numTensors), fmt(w!.numBytes / 2 ** 20, 2), fmt((w!.heapUsed ?? NaN) / 2 ** 20, 1),
         fmt((w!.wasmHeapBytes ?? NaN) / 2 ** 20, 0), fmt(mu.heapUsed / 2 ** 20, 1), fmt(mu.rss / 2 ** 20, 0)]);
       wasmHeaps.push(w!.wasmHeapBytes ?? NaN);
       rssSeen.push(mu.rss);

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-backend-wasm';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { envVar, processHandlerGuard } from '#host/runtime';
 import { markReady } from './readiness.js';
 import { checkKeys } from './validate.js';
@@ -14,7 +14,17 @@ export interface ReadyOptions {
   readonly backend?: BackendName;
   /** Called with a message when the requested backend cannot start and `cpu` is used. */
   readonly onFallback?: (message: string) => void;
+  /**
+   * Where the page serves tfjs-backend-wasm's `.wasm` files (a URL prefix ending in `/`): calls `setWasmPaths(prefix)`
+   * and remembers it, so that the parallel interpreter's workers load the same binary. Default: tfjs's (beside the script).
+   */
+  readonly wasmPaths?: string;
 }
+
+let wasmPrefix: string | undefined;
+
+/** wasmPathsGiven(): the prefix last given to `ready({ wasmPaths })`, if any (what the parallel interpreter sends its workers). */
+export const wasmPathsGiven = (): string | undefined => wasmPrefix;
 
 let gradientsLoaded: Promise<void> | undefined;
 const kernelInstallers: Array<(backend: BackendName) => void> = [];
@@ -38,7 +48,16 @@ function loadGradients(): Promise<void> {
 
 /** `await ready()` once before using optimix: selects the backend (wasm → cpu fallback) and registers gradients. Idempotent. */
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
-  checkKeys('ready', options, ['backend', 'onFallback']);
+  checkKeys('ready', options, ['backend', 'onFallback', 'wasmPaths']);
+  if (options.wasmPaths !== undefined) {
+    if (typeof options.wasmPaths !== 'string' || options.wasmPaths === '') throw new TypeError(`ready: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got ${String(options.wasmPaths)}`);
+    try {
+      setWasmPaths(options.wasmPaths);
+    } catch {
+      // tfjs refuses once its wasm backend has started (the files are loaded): the prefix is still sent to workers.
+    }
+    wasmPrefix = options.wasmPaths;
+  }
   const wanted: BackendName = options.backend ?? (envVar('OPTIMIX_BACKEND') === 'cpu' ? 'cpu' : 'wasm');
   await loadGradients();
   let chosen: BackendName = wanted;

@@ -39,13 +39,13 @@ export interface TrainOptions {
   /** How gradients are evaluated; default `sequential` (or `parallel` when `workers` is given). */
   readonly interpreter?: Interpreter;
   /**
-   * Evaluate in parallel with this many worker threads besides this one ('auto' = os.availableParallelism() − 1, at
+   * Evaluate in parallel with this many worker threads besides this one ('auto' = os.availableParallelism() − 1, in a page navigator.hardwareConcurrency − 1, at
    * least 1): train makes the `parallel` interpreter and closes it. The loss must be one workers can rebuild — a zoo
    * model, a `fromModel` adapter, a `lossFrom` loss. Needs a free core per worker to pay off.
    */
   readonly workers?: number | 'auto';
-  /** With `workers`: the parallel interpreter's `stepTimeout`, `startTimeout` and `shards` (see `parallel`). */
-  readonly parallel?: Pick<ParallelOptions, 'stepTimeout' | 'startTimeout' | 'shards' | 'spin'>;
+  /** With `workers`: the parallel interpreter's `stepTimeout`, `startTimeout`, `shards`, `spin`, and in a page `workerScript` and `wasmPaths` (see `parallel`). */
+  readonly parallel?: Pick<ParallelOptions, 'stepTimeout' | 'startTimeout' | 'shards' | 'spin' | 'workerScript' | 'wasmPaths'>;
   /** Called after every step. */
   readonly onStep?: (info: StepInfo) => void;
   /** Called after every epoch with the current params (borrowed: do not dispose them). */
@@ -64,7 +64,7 @@ export interface TrainResult {
   readonly gradEvals: number;
 }
 
-/** workerCount(w): the number of worker threads `workers` asks for ('auto' = os.availableParallelism() − 1, at least 1). */
+/** workerCount(w): the number of worker threads `workers` asks for ('auto' = os.availableParallelism() − 1, in a page navigator.hardwareConcurrency − 1; at least 1). */
 export function workerCount(w: number | 'auto'): number {
   if (w === 'auto') return Math.max(1, cpuCount() - 1);
   if (!Number.isInteger(w) || w < 1) throw new RangeError(`train: workers must be an integer ≥ 1 or 'auto', got ${String(w)}`);

@@ -2,7 +2,8 @@
 // (tsconfig.browser.json maps '#host/*' to the browser twins, as package.json's `imports` do for the published dist/),
 // served on 127.0.0.1 by a tiny node:http server, and run in Debian's Chromium driven by playwright-core: SGD, SAM
 // and RWP train on the wasm backend and give the same numbers as Node from the same key, with no console errors, and
-// the Node-only features throw NotInBrowserError; a module Web Worker trains the same numbers too. Also: the browser bundles of the entry points import no `node:` module
+// the Node-only features throw NotInBrowserError; a module Web Worker trains the same numbers too (the parallel
+// interpreter on Web Workers: test/browser.parallel.test.ts). Also: the browser bundles of the entry points import no `node:` module
 // and use no `process`.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -19,7 +20,7 @@ import { workload, type Run } from './browser/workload.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = '/usr/bin/chromium';
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index'];
+const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index', 'interpret/browserWorker'];
 
 /** bundle(entry, external): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory, with its metafile. */
 async function bundle(entry: string, external: string[] = []): Promise<{ code: string; metafile: Metafile }> {
@@ -31,7 +32,7 @@ async function bundle(entry: string, external: string[] = []): Promise<{ code: s
 const nodeImports = (m: Metafile): string[] =>
   Object.entries(m.inputs).flatMap(([file, i]) => i.imports.filter((x) => x.path.startsWith('node:') || x.external && !x.path.startsWith('@tensorflow/')).map((x) => `${file} → ${x.path}`));
 
-test('browser: every entry point (main, laws, data, models, flatness, plot) bundles for the browser with no node: import and no process', async () => {
+test('browser: every entry point (main, laws, data, models, flatness, plot, and the parallel interpreter\'s worker) bundles for the browser with no node: import and no process', async () => {
   for (const e of ENTRIES) {
     const { code, metafile } = await bundle(join(root, 'src', `${e}.ts`), ['@tensorflow/*']);
     assert.deepEqual(nodeImports(metafile), [], `${e}: imports of Node modules`);
@@ -136,12 +137,8 @@ test('browser: in a module Web Worker the wasm backend trains SGD, SAM and RWP w
 
 test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes; a Dataset from bytes batches', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
-  const { save, parallel, workers, mnist } = result.errors;
+  const { save, mnist } = result.errors;
   assert.deepEqual(save, { name: 'NotInBrowserError', message: 'checkpoint save(dir) is not available in a browser: use serialize() / deserialize(), which work on bytes (store them with fetch, a Blob download or IndexedDB)' });
-  for (const e of [parallel!, workers!]) {
-    assert.equal(e.name, 'NotInBrowserError', e.message);
-    assert.match(e.message, /^the parallel interpreter \(parallel\(\), train\(\{ workers \}\)\) is not available in a browser/);
-  }
   assert.deepEqual(mnist, { name: 'NotInBrowserError', message: "loading the 'mnist' dataset package is not available in a browser: fetch the images and labels yourself and build the Dataset with makeDataset (from 'optimix/data')" });
   assert.deepEqual(result.roundTrip, [1, 2, 3, 4, 0.5, -0.5]);
   assert.ok(result.bytes > 0);

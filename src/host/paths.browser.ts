@@ -3,7 +3,7 @@ import type * as Node from './paths.node.js';
 import { NotInBrowserError } from './notInBrowser.js';
 
 function fail(): never {
-  throw new NotInBrowserError('a loss module given by file path', 'give a URL (new URL(…, import.meta.url)); worker threads are Node-only too');
+  throw new NotInBrowserError('a loss module given by file path', 'give a URL (new URL(…, import.meta.url))');
 }
 
 /** cwd(): the page's address (where relative URLs resolve). */

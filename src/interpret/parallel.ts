@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from '../backend.js';
+import { wasmPathsGiven, type BackendName } from '../backend.js';
+import type { WorkerScript } from '../host/threads.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
 import { drawNormals, type Normals } from '../perturbation/normals.js';
@@ -14,7 +15,7 @@ import { shardBatch } from './shardBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
 import { WorkerError } from './workerError.js';
 import { workerPool, type Slot } from './workerPool.js';
-import type { EvalReply, MemoryReply, WorkerMemory } from './worker.js';
+import type { EvalReply, MemoryReply, WorkerMemory } from './workerMain.js';
 import { checkKeys } from '../validate.js';
 
 export { WorkerError };
@@ -38,7 +39,21 @@ export interface ParallelOptions {
   /** The workers' backend; default the main thread's (wasm). */
   readonly backend?: BackendName;
   /**
-   * How long (ms) a thread that waits for the other keeps polling before it sleeps; default 20, 0 never polls. Waking a
+   * In a page: the workers' script — the URL of optimix's browser worker (the package export 'optimix/worker', bundled
+   * for the browser) as a `URL` or string, or a function returning a started `new Worker(url, { type: 'module' })`.
+   * Default: `new URL('../interpret/browserWorker.js', import.meta.url)` from optimix's dist/host/, which Vite, webpack 5
+   * and Parcel rewrite, and unbundled ESM serves as it is; give it for a bundler that does not (esbuild). Under Node: a
+   * file URL or path of a worker_threads entry (default optimix's own).
+   */
+  readonly workerScript?: WorkerScript;
+  /**
+   * The URL prefix the workers load tfjs-backend-wasm's `.wasm` files from; default the one given to `ready({ wasmPaths })`,
+   * else tfjs's own (beside the worker script). A page sets it as it set its own, so that every thread loads the same binary.
+   */
+  readonly wasmPaths?: string;
+  /**
+   * How long (ms) a thread that waits for the other keeps polling before it sleeps; default 20, 0 never polls (in a
+   * page nothing polls: replies come by event, and this option has no effect). Waking a
    * sleeping thread takes 0.5–3 ms on a VM — a tenth of a small CNN's gradient — so this thread polls for the
    * workers' replies, and a worker polls for its next request, as OpenMP runtimes spin before they block.
    */
@@ -123,15 +138,15 @@ const stateFor = (state: SourceState, path: string): Record<string, WireTree> =>
 const drawKey = (d: { readonly seed: number; readonly shape: readonly number[] }): string => `${d.seed}:${d.shape.join('x')}`;
 
 /**
- * parallel({ workers = 1, model, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1, drawAhead = false }):
+ * parallel({ workers = 1, model, workerScript, wasmPaths, spin = 20, stepTimeout = 60000, startTimeout = 60000, shards = 1, drawAhead = false }):
  * an interpreter that evaluates the independent work of a gradient source — both sides of `mix`, nested mixes, and batch shards — at the same time, the
- * costliest piece on this thread and the others in worker_threads, each with its own tfjs backend. With one shard,
+ * costliest piece on this thread and the others in worker threads (Node worker_threads, or module Web Workers in a page), each with its own tfjs backend. With one shard,
  * the same numbers as `sequential`, bit for bit, for the same key. This thread evaluates only a loss that a worker has
  * evaluated once (so a loss that never returns hangs a worker, which the timeout ends, never this thread). Call
  * `close()` when done.
  */
 export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
-  checkKeys('parallel', options, ['workers', 'model', 'backend', 'spin', 'stepTimeout', 'startTimeout', 'shards', 'drawAhead']);
+  checkKeys('parallel', options, ['workers', 'model', 'backend', 'workerScript', 'wasmPaths', 'spin', 'stepTimeout', 'startTimeout', 'shards', 'drawAhead']);
   const count = options.workers ?? 1;
   const spin = options.spin ?? 20;
   const stepTimeout = options.stepTimeout ?? 60_000;
@@ -142,10 +157,14 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
   if (!(stepTimeout >= 0 && stepTimeout < 2 ** 31)) throw new RangeError(`parallel: stepTimeout must be a number of milliseconds ≥ 0 (0 = no limit), got ${String(stepTimeout)}`);
   if (!(startTimeout >= 0 && startTimeout < 2 ** 31)) throw new RangeError(`parallel: startTimeout must be a number of milliseconds ≥ 0 (0 = no limit), got ${String(startTimeout)}`);
   if (shardOption !== 'auto' && !(Number.isInteger(shardOption) && shardOption >= 1)) throw new RangeError(`parallel: shards must be an integer ≥ 1 or 'auto', got ${String(shardOption)}`);
+  const script = options.workerScript;
+  if (script !== undefined && !(script instanceof URL) && typeof script !== 'function' && !(typeof script === 'string' && script !== '')) throw new TypeError(`parallel: workerScript must be a URL, a non-empty string or a function returning a Worker, got ${String(script)}`);
+  const wasmPaths = options.wasmPaths ?? wasmPathsGiven();
+  if (wasmPaths !== undefined && !(typeof wasmPaths === 'string' && wasmPaths !== '')) throw new TypeError(`parallel: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got ${String(wasmPaths)}`);
   let model: ModelRef | undefined = options.model === undefined ? undefined : toModelRef(options.model, 'parallel');
   // Losses a worker has evaluated: only those does this thread evaluate too (a hanging loss must hang a worker).
   const proven = new WeakSet<LossFn>();
-  const pool = workerPool({ count, spin, stepTimeout, startTimeout, backend: options.backend, onNormals: (m) => {
+  const pool = workerPool({ count, spin, stepTimeout, startTimeout, backend: options.backend, script, wasmPaths, onNormals: (m) => {
     drawn.clear(); // one step's draws at a time: older ones were for a step that did not come
     for (const d of m.draws) drawn.set(drawKey(d), d.data);
   } });

@@ -1,14 +1,15 @@
 // The parallel interpreter's worker threads: starting them (with a deadline), sending requests (each with a
 // deadline), taking replies (by event or by polling), and ending them — a worker that fails is replaced on next use.
 import * as tf from '@tensorflow/tfjs-core';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from '#host/worker_threads';
+import { canPoll, spawnThread } from '#host/worker_threads';
+import type { Thread, ThreadPort, WorkerScript } from '../host/threads.js';
 import type { BackendName } from '../backend.js';
 import { wasmKernelSettings } from '../kernels/index.js';
 import type { ModelRef } from './modelRef.js';
 import { workerSource } from './workerSource.js';
-import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage } from './worker.js';
+import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage, WorkerInit } from './workerMain.js';
 
-// WorkerError lives in its own file, so that the public types never reach this module's node:worker_threads types.
+// WorkerError lives in its own file, so that the public types never reach this module's host thread types.
 import { WorkerError } from './workerError.js';
 export { WorkerError };
 
@@ -18,8 +19,8 @@ type Message = EvalReply | MemoryReply | NormalsMessage;
 /** One worker thread and the requests it has not answered yet. */
 export interface Slot {
   readonly index: number;
-  readonly worker: Worker;
-  readonly port: MessagePort;
+  readonly worker: Thread;
+  readonly port: ThreadPort;
   started: Promise<void>;
   readonly pending: Map<number, { resolve: (r: OkReply) => void; reject: (e: Error) => void; timer: ReturnType<typeof setTimeout> | undefined }>;
   dead: Error | undefined;
@@ -35,6 +36,10 @@ export interface PoolOptions {
   readonly stepTimeout: number;
   readonly startTimeout: number;
   readonly backend: BackendName | undefined;
+  /** The worker script (default: optimix's worker for this host). */
+  readonly script: WorkerScript | undefined;
+  /** The wasm files' prefix to give the workers (the page's setWasmPaths prefix), if any. */
+  readonly wasmPaths: string | undefined;
   /** Normals a worker drew ahead for this thread. */
   readonly onNormals: (m: NormalsMessage) => void;
 }
@@ -58,14 +63,13 @@ export function workerPool(o: PoolOptions) {
   };
 
   const spawn = (i: number, ref: ModelRef): Slot => {
-    // The workers replace the same wasm kernels as this thread, so that both compute alike (bit for bit).
-    // Requests and replies go through a channel of their own, which both sides can also poll (receiveMessageOnPort).
-    const { port1: port, port2 } = new MessageChannel();
-    const workerData = { model: ref, backend: o.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), port: port2, spin: o.spin };
-    const { code, eval: isEval } = workerSource(ref);
-    const worker = new Worker(code, { eval: isEval, workerData, transferList: [port2] });
-    worker.unref();
-    port.unref();
+    // The workers replace the same wasm kernels as this thread, and load the same wasm binary, so that both compute
+    // alike (bit for bit). Requests and replies go through a channel of their own (which Node can also poll).
+    const init: WorkerInit = { model: ref, backend: o.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), spin: o.spin, ...(o.wasmPaths !== undefined ? { wasmPaths: o.wasmPaths } : {}) };
+    const worker = spawnThread({ init: init as unknown as Record<string, unknown>, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
+    const port = worker.port;
+    // In a page, say which script did not start and how to serve it (under Node optimix finds its own worker).
+    const hint = worker.startHint === '' ? '' : ` (worker script ${worker.script}; ${worker.startHint})`;
     const slot: Slot = {
       index: i,
       worker,
@@ -90,22 +94,23 @@ export function workerPool(o: PoolOptions) {
     };
     slot.started = new Promise<void>((resolve, reject) => {
       const t0 = performance.now();
-      const timer = o.startTimeout > 0 ? setTimeout(() => slot.fail(new WorkerError(`parallel: worker ${i} did not start within ${Math.round(performance.now() - t0)} ms (startTimeout ${o.startTimeout} ms); it was terminated`)), o.startTimeout) : undefined;
+      const timer = o.startTimeout > 0 ? setTimeout(() => slot.fail(new WorkerError(`parallel: worker ${i} did not start within ${Math.round(performance.now() - t0)} ms (startTimeout ${o.startTimeout} ms); it was terminated${hint}`)), o.startTimeout) : undefined;
       slot.settleStart = (e) => {
         clearTimeout(timer);
         slot.settleStart = () => undefined;
         if (e === undefined) resolve();
         else reject(e);
       };
-      worker.once('message', (m: { ready?: boolean; error?: string }) => {
+      worker.onceMessage((message) => {
+        const m = (message ?? {}) as { ready?: boolean; error?: string };
         if (m.ready === true) slot.settleStart(undefined);
-        else slot.fail(new WorkerError(`parallel: worker ${i} could not start: ${m.error ?? 'unknown error'}`));
+        else slot.fail(new WorkerError(`parallel: worker ${i} could not start: ${m.error ?? 'unknown error'}${hint}`));
       });
     });
     slot.started.catch(() => undefined);
-    port.on('message', (m: Message) => receive(slot, m));
-    worker.on('error', (e) => slot.fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
-    worker.on('exit', (code) => {
+    port.onMessage((m) => receive(slot, m as Message));
+    worker.onError((e) => slot.fail(new WorkerError(`parallel: worker ${i} crashed: ${e.message}`)));
+    worker.onExit((code) => {
       if (!closed) slot.fail(new WorkerError(`parallel: worker ${i} exited unexpectedly (code ${code})`));
     });
     return slot;
@@ -130,10 +135,10 @@ export function workerPool(o: PoolOptions) {
     /** pollUntil(from, done): take messages off these workers' ports until done() or `spin` ms have passed, instead of sleeping. */
     pollUntil: (from: readonly Slot[], done: () => boolean): void => {
       const until = performance.now() + o.spin;
-      while (!done() && performance.now() < until && from.some((s) => s.dead === undefined)) {
+      while (canPoll && !done() && performance.now() < until && from.some((s) => s.dead === undefined)) {
         for (const slot of from) {
           if (slot.dead !== undefined) continue;
-          const m = receiveMessageOnPort(slot.port)?.message as Message | undefined;
+          const m = slot.port.poll()?.message as Message | undefined;
           if (m !== undefined) receive(slot, m);
         }
       }
@@ -147,12 +152,12 @@ export function workerPool(o: PoolOptions) {
         const t0 = performance.now();
         const late = (): void => {
           // A reply may be waiting in the port (this thread was busy past the deadline): take it before judging.
-          for (let m = receiveMessageOnPort(slot.port); m !== undefined && slot.dead === undefined; m = receiveMessageOnPort(slot.port)) receive(slot, m.message as Message);
+          for (let m = slot.port.poll(); m !== undefined && slot.dead === undefined; m = slot.port.poll()) receive(slot, m.message as Message);
           if (slot.pending.has(id)) slot.fail(new WorkerError(`parallel: worker ${slot.index} did not answer within ${Math.round(performance.now() - t0)} ms (stepTimeout ${o.stepTimeout} ms); it was terminated and will be replaced`));
         };
         slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject, timer: o.stepTimeout > 0 ? setTimeout(late, o.stepTimeout) : undefined });
         slot.port.ref();
-        slot.port.postMessage({ id, ...message }, transfer);
+        slot.port.post({ id, ...message }, transfer);
       });
       return { id, reply };
     },

@@ -1,4 +1,4 @@
-import { createRequire, cwd, execArgv, pathToFileURL } from '#host/paths';
+import { createRequire, cwd, execArgv, isAbsolute, pathToFileURL, resolvePath } from '#host/paths';
 import { ModelRefError, type ModelRef } from './modelRef.js';
 
 const TS = /\.[cm]?tsx?$/;
@@ -17,12 +17,14 @@ function tsxApi(): string | undefined {
 }
 
 /**
- * workerSource(ref): how to start a gradient worker — its file, or (when it or the loss module is TypeScript, or this
- * process runs under tsx) a small module that registers tsx's loader first: a worker does not inherit the loader.
+ * workerSource(ref, entry?): how to start a gradient worker — its file (optimix's worker.ts/.js, or `entry`: a URL, or
+ * a path relative to the working directory), or (when it or the loss module is TypeScript, or this process runs under
+ * tsx) a small module that registers tsx's loader first: a worker does not inherit the loader.
  */
-export function workerSource(ref: ModelRef): { readonly code: string | URL; readonly eval: boolean } {
+export function workerSource(ref: ModelRef, entry?: string | URL): { readonly code: string | URL; readonly eval: boolean } {
   const here = import.meta.url;
-  const worker = new URL(TS.test(new URL(here).pathname) ? './worker.ts' : './worker.js', here);
+  const asUrl = (e: string | URL): URL => (e instanceof URL ? e : /^[a-z][a-z0-9+.-]*:/i.test(e) && !/^[a-z]:[\\/]/i.test(e) ? new URL(e) : pathToFileURL(isAbsolute(e) ? e : resolvePath(cwd(), e)));
+  const worker = entry !== undefined ? asUrl(entry) : new URL(TS.test(new URL(here).pathname) ? './worker.ts' : './worker.js', here);
   const module = 'module' in ref ? String(ref.module) : '';
   // The parent runs under tsx (`npx tsx`, `node --import tsx`): its modules may rely on tsx's resolution too.
   const underTsx = execArgv().some((a) => /[\\/]tsx[\\/]|^tsx$|=tsx$/.test(a));

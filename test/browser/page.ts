@@ -1,10 +1,9 @@
 // The page of test/browser.test.ts (bundled by esbuild for the browser): trains the workload on the wasm backend, then
-// tries the Node-only features and the checkpoint bytes round trip, and leaves everything in `window.optimixResult`.
+// tries the Node-only features (the parallel interpreter is in parallelPage.ts) and the checkpoint bytes round trip, and leaves everything in `window.optimixResult`.
 import * as tf from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { cleanGrad, deserialize, disposeTree, key, optimizer, parallel, ready, save, serialize, sgd, train, type Tree } from 'optimix';
+import { cleanGrad, deserialize, disposeTree, key, optimizer, ready, save, serialize, sgd, type Tree } from 'optimix';
 import { batches, loadMnist, makeDataset, shuffle } from 'optimix/data';
-import { mlp } from 'optimix/models';
 import { workload } from './workload.js';
 
 // The two page APIs used below (the project type-checks without the DOM library).
@@ -55,17 +54,11 @@ async function main(): Promise<unknown> {
   const buffer = await (await (await caches.open('optimix')).match('/run/weights'))!.arrayBuffer();
   const loaded = deserialize(JSON.parse(localStorage.getItem('run/manifest')!), buffer, { params, opt });
   const roundTrip = [...(loaded.params['w'] as tf.Tensor).dataSync(), ...(loaded.params['b'] as tf.Tensor).dataSync()];
-  const model = mlp({ inputShape: [2], hidden: [3], classes: 2 });
-  const mp = model.init(key(1));
-  const ms = opt.init(mp);
-  const batch = { x: tf.ones([4, 2]), y: tf.tidy(() => tf.oneHot(tf.tensor1d([0, 1, 0, 1], 'int32'), 2)) };
   const errors = {
     save: await thrown(() => save('checkpoints/run', { params, state })),
-    parallel: await thrown(() => parallel({ model, workers: 1 }).step(opt, model.loss, mp, batch, ms)),
-    workers: await thrown(() => train(opt, model, mp, [batch], { workers: 1 })),
     mnist: await thrown(() => loadMnist()),
   };
-  disposeTree([params, state, loaded.params, loaded.state, mp, ms, batch]);
+  disposeTree([params, state, loaded.params, loaded.state]);
   // A Dataset from bytes a page fetched (here: made), shuffled and batched as under Node.
   const bytes = new Float32Array(Array.from({ length: 8 * 4 }, (_, i) => i / 32)).buffer;
   const ds = makeDataset({ name: 'fetched', n: 8, shape: [2, 2, 1], classes: 2, classNames: ['a', 'b'], x: new Float32Array(bytes), y: Int32Array.from([0, 1, 0, 1, 0, 1, 0, 1]), normalization: { kind: 'unit', mean: 0, std: 1 }, index: Int32Array.from({ length: 8 }, (_, i) => i) });
