@@ -1,7 +1,8 @@
 // The playground's "Live network" view: its MNIST subset asset is exactly what scripts/playground-data.ts makes from
 // the mnist package (and says clearly when a file is not one), and in Chromium a short run from the URL trains SGD,
-// SAM and RWP, each one's test accuracy rising well above its epoch-0 accuracy; the table and the curves show them;
-// every tensor is freed after a run and after a stopped run; no console error, no missing file.
+// SAM and RWP, each one's test accuracy rising well above its epoch-0 accuracy; RWP on the worker interpreter (one
+// module Web Worker) gives the same test accuracies and losses as sequential, bit for bit; the table and the curves
+// show them; every tensor is freed after a run and after a stopped run; no console error, no missing file.
 import assert from 'node:assert/strict';
 import { readFileSync, statSync } from 'node:fs';
 import { after, before, test } from 'node:test';
@@ -59,28 +60,32 @@ interface Report {
   readonly interpreter: string;
   readonly seconds: number;
   readonly accuracies: number[];
+  readonly losses: number[];
 }
 const data = (tab: Page, name: string): Promise<string | undefined> => tab.evaluate((n) => document.getElementById('view-live')?.dataset[n], name);
 
-test('live view: a 3-epoch run trains SGD, SAM and RWP; each test accuracy rises ≥ 30 points above epoch 0; table and curves show them; tensors freed', async () => {
+test('live view: a 3-epoch run trains SGD, SAM and RWP (sequential and on a worker); each test accuracy rises ≥ 30 points above epoch 0; RWP on the worker = sequential bit for bit; table and curves show them; tensors freed', async () => {
   const session = s as PlaygroundSession;
-  const tab = await open(session, 'epochs=3&methods=sgd,sam,rwp');
+  const tab = await open(session, 'epochs=3&methods=sgd,sam,rwp&mixes=both');
   await tab.waitForFunction(() => ['done', 'error', 'stopped'].includes(document.getElementById('view-live')?.dataset.run ?? ''), undefined, { timeout: 60_000 });
   assert.equal(await data(tab, 'run'), 'done', await tab.textContent('.live-status') ?? '');
   const reports = JSON.parse((await data(tab, 'report')) ?? '[]') as Report[];
-  assert.deepEqual(reports.map((r) => r.method), ['sgd', 'sam', 'rwp']);
+  assert.deepEqual(reports.map((r) => [r.method, r.interpreter]), [['sgd', 'sequential'], ['sam', 'sequential'], ['rwp', 'sequential'], ['rwp', 'workers: 1']]);
   for (const r of reports) {
     assert.equal(r.accuracies.length, 4, `${r.method}: epoch 0 and 3 epochs`);
     assert.ok(r.accuracies[3]! > r.accuracies[0]! + 0.3, `${r.method}: ${r.accuracies.join(', ')}`);
     assert.ok(r.seconds > 0, `${r.method}: train time ${r.seconds}`);
-    assert.equal(r.interpreter, 'sequential');
   }
+  const [, , seq, onWorker] = reports as [Report, Report, Report, Report];
+  assert.deepEqual(onWorker.accuracies, seq.accuracies);
+  assert.deepEqual(onWorker.losses, seq.losses);
+  assert.notDeepEqual(seq.losses, reports[0]!.losses, 'RWP is not SGD');
   // Same init for all: the epoch-0 accuracies agree.
   assert.equal(new Set(reports.map((r) => r.accuracies[0])).size, 1);
-  const rows = await tab.$$eval('.live-table tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.method, tr.querySelector('[data-final]')?.getAttribute('data-final')]));
-  assert.deepEqual(rows, reports.map((r) => [r.method, String(r.accuracies[3])]));
+  const rows = await tab.$$eval('.live-table tbody tr', (trs) => trs.map((tr) => [(tr as HTMLElement).dataset.method, (tr as HTMLElement).dataset.interpreter, tr.querySelector('[data-final]')?.getAttribute('data-final')]));
+  assert.deepEqual(rows, reports.map((r) => [r.method, r.interpreter, String(r.accuracies[3])]));
   const lines = await tab.$$eval('.live-chart .line polyline', (ps) => ps.map((p) => [p.parentElement?.getAttribute('class'), p.getAttribute('points')?.split(' ').length]));
-  assert.deepEqual(lines, [['line line-sgd', 4], ['line line-sam', 4], ['line line-rwp', 4]]);
+  assert.deepEqual(lines, [['line line-sgd', 4], ['line line-sam', 4], ['line line-rwp', 4], ['line line-rwp dashed', 4]]);
   assert.equal(await data(tab, 'tensorsAtEnd'), await data(tab, 'tensorsAtStart'));
   assert.equal(await data(tab, 'shot'), 'ready');
 

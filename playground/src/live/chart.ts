@@ -1,5 +1,6 @@
 // The test-accuracy chart: accuracy (%) against epoch, one line per method in its colour, drawn in plain SVG (a few
-// dozen points per line: nothing a plotting library would add). `draw` redraws the whole chart from the curves.
+// dozen points per line: nothing a plotting library would add). `draw` redraws the whole chart from the curves. A run
+// on the worker interpreter is dashed over its sequential twin (the same numbers: the lines coincide).
 import { COLOUR, LABEL, type Method } from './methods.ts';
 import type { EpochPoint } from './run.ts';
 
@@ -22,12 +23,19 @@ function tickStep(span: number, n: number): number {
   return [1, 2, 5, 10].map((m) => m * p).find((s) => s >= raw) ?? 10 * p;
 }
 
-/** accuracyChart(): an empty chart (an <svg>), and `draw(curves, epochs)` to show the curves on an x axis 0…epochs. */
-export function accuracyChart(): { readonly svg: SVGSVGElement; readonly draw: (curves: ReadonlyMap<Method, readonly EpochPoint[]>, epochs: number) => void } {
+/** One line: a method's curve, dashed when it ran on workers. */
+export interface ChartLine {
+  readonly method: Method;
+  readonly dashed: boolean;
+  readonly points: readonly EpochPoint[];
+}
+
+/** accuracyChart(): an empty chart (an <svg>), and `draw(lines, epochs)` to show the lines on an x axis 0…epochs. */
+export function accuracyChart(): { readonly svg: SVGSVGElement; readonly draw: (lines: readonly ChartLine[], epochs: number) => void } {
   const svg = el('svg', { viewBox: `0 0 ${W} ${H}`, class: 'live-chart', role: 'img', 'aria-label': 'test accuracy against epoch, one line per method' });
-  const draw = (curves: ReadonlyMap<Method, readonly EpochPoint[]>, epochs: number): void => {
+  const draw = (lines: readonly ChartLine[], epochs: number): void => {
     svg.replaceChildren();
-    const all = [...curves.values()].flat().map((p) => p.accuracy * 100);
+    const all = lines.flatMap((l) => l.points).map((p) => p.accuracy * 100);
     const lo = all.length === 0 ? 0 : Math.max(0, Math.floor(Math.min(...all) / 10) * 10);
     const x = (e: number): number => PAD.left + (e / Math.max(1, epochs)) * (W - PAD.left - PAD.right);
     const y = (a: number): number => PAD.top + (1 - (a - lo) / (100 - lo)) * (H - PAD.top - PAD.bottom);
@@ -41,16 +49,16 @@ export function accuracyChart(): { readonly svg: SVGSVGElement; readonly draw: (
     grid.append(el('text', { x: (PAD.left + W - PAD.right) / 2, y: H - 6, 'text-anchor': 'middle', class: 'axis-title' }, 'epoch'));
     grid.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: 'axis' }));
     svg.append(grid);
-    for (const [m, pts] of curves) {
+    for (const { method: m, dashed, points: pts } of lines) {
       if (pts.length === 0) continue;
-      const g = el('g', { class: `line line-${m}`, style: `color: ${COLOUR[m]}` });
+      const g = el('g', { class: `line line-${m}${dashed ? ' dashed' : ''}`, style: `color: ${COLOUR[m]}` });
       g.append(el('polyline', { points: pts.map((p) => `${x(p.epoch).toFixed(1)},${y(p.accuracy * 100).toFixed(1)}`).join(' ') }));
       const last = pts[pts.length - 1]!;
       g.append(el('circle', { cx: x(last.epoch), cy: y(last.accuracy * 100), r: 3.5 }));
-      g.append(el('title', {}, `${LABEL[m]}: ${(last.accuracy * 100).toFixed(1)}% after epoch ${last.epoch}`));
+      g.append(el('title', {}, `${LABEL[m]}${dashed ? ' (workers: 1)' : ''}: ${(last.accuracy * 100).toFixed(1)}% after epoch ${last.epoch}`));
       svg.append(g);
     }
   };
-  draw(new Map(), 1);
+  draw([], 1);
   return { svg, draw };
 }

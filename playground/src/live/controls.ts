@@ -3,6 +3,7 @@
 // names each bad one.
 import { COLOUR, LABEL, METHODS, type Method } from './methods.ts';
 import { RANGES, checkNumber, type LiveSettings } from './settings.ts';
+import { MIXES, type Mixes } from './workers.ts';
 
 type Field = 'epochs' | 'lr' | 'sigma' | 'rho' | 'batchSize' | 'hidden' | 'seed';
 const FIELDS: readonly { readonly name: Field; readonly label: string; readonly hint: string; readonly more?: true }[] = [
@@ -37,8 +38,14 @@ function labelled(text: string, control: HTMLElement, hint?: string): HTMLLabelE
   return l;
 }
 
-/** controls(initial, workers): the form filled with `initial`; `workers` says whether the worker interpreter can be chosen (and why not). */
-export function controls(initial: LiveSettings, workers: { readonly available: boolean; readonly note: string }): Controls {
+const MIX_LABEL: Readonly<Record<Mixes, string>> = {
+  sequential: 'one after the other, on this thread',
+  workers: 'at once: one on a Web Worker (workers: 1)',
+  both: 'each way, to compare the times',
+};
+
+/** controls(initial): the form filled with `initial`. */
+export function controls(initial: LiveSettings): Controls {
   const form = document.createElement('form');
   form.className = 'live-controls';
   form.noValidate = true;
@@ -78,15 +85,14 @@ export function controls(initial: LiveSettings, workers: { readonly available: b
 
   const where = document.createElement('fieldset');
   where.className = 'live-where';
-  where.append(Object.assign(document.createElement('legend'), { textContent: "RWP's two gradients" }));
-  const radios = [0, 1].map((w) => {
-    const r = Object.assign(document.createElement('input'), { type: 'radio', name: 'workers', value: String(w), checked: initial.workers === w, disabled: w === 1 && !workers.available });
+  where.append(Object.assign(document.createElement('legend'), { textContent: "RWP's and m-RWP's two gradients" }));
+  const radios = MIXES.map((mode) => {
+    const r = Object.assign(document.createElement('input'), { type: 'radio', name: 'mixes', value: mode, checked: initial.mixes === mode });
     const l = document.createElement('label');
-    l.append(r, document.createTextNode(w === 0 ? 'one after the other (sequential)' : 'at once (workers: 1)'));
+    l.append(r, document.createTextNode(MIX_LABEL[mode]));
     where.append(l);
     return r;
   });
-  if (workers.note !== '') where.append(Object.assign(document.createElement('p'), { className: 'live-note', textContent: workers.note }));
   form.append(where);
 
   const button = Object.assign(document.createElement('button'), { type: 'submit', className: 'live-train', textContent: 'Train' });
@@ -105,11 +111,11 @@ export function controls(initial: LiveSettings, workers: { readonly available: b
     const chosen = METHODS.filter((m) => boxes.get(m)!.checked);
     if (chosen.length === 0) problems.push('choose at least one method');
     if (problems.length > 0) return { problems };
-    const w = radios.findIndex((r) => r.checked);
-    return { settings: Object.freeze({ ...(values as Record<Field, number>), noise: Number(noise.value), methods: chosen, workers: Math.max(0, w) }), problems };
+    const mixes = (radios.find((r) => r.checked)?.value ?? 'sequential') as Mixes;
+    return { settings: Object.freeze({ ...(values as Record<Field, number>), noise: Number(noise.value), methods: chosen, mixes }), problems };
   };
   const setRunning = (running: boolean): void => {
-    for (const e of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) e.disabled = running || (e.name === 'workers' && e.value === '1' && !workers.available);
+    for (const e of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) e.disabled = running;
     button.textContent = running ? 'Stop' : 'Train';
     button.classList.toggle('stop', running);
   };

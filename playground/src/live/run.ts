@@ -22,6 +22,8 @@ export interface RunSettings extends Radii {
 export interface EpochPoint {
   readonly epoch: number;
   readonly accuracy: number;
+  /** Mean test cross-entropy. */
+  readonly loss: number;
   /** Training seconds so far (steps only). */
   readonly seconds: number;
 }
@@ -89,7 +91,8 @@ export async function runMethod(method: Method, model: ZooModel, trainSet: Datas
         disposeTree([w.params, w.state, first]);
       }
     }
-    const curve: EpochPoint[] = [{ epoch: 0, accuracy: evaluate(model, init, test).accuracy, seconds: 0 }];
+    const e0 = evaluate(model, init, test);
+    const curve: EpochPoint[] = [{ epoch: 0, accuracy: e0.accuracy, loss: e0.loss, seconds: 0 }];
     hooks.onEpoch?.(curve[0]!);
     await yieldToPage();
     let seconds = 0;
@@ -101,7 +104,8 @@ export async function runMethod(method: Method, model: ZooModel, trainSet: Datas
       onEpoch: async (pass, params) => {
         if ((pass + 1) % passes !== 0) return;
         seconds += (performance.now() - segment) / 1000;
-        const point = { epoch: (pass + 1) / passes, accuracy: evaluate(model, params, test).accuracy, seconds };
+        const ev = evaluate(model, params, test);
+        const point = { epoch: (pass + 1) / passes, accuracy: ev.accuracy, loss: ev.loss, seconds };
         curve.push(point);
         hooks.onEpoch?.(point);
         await yieldToPage();

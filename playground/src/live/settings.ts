@@ -3,6 +3,7 @@
 // their ranges, and reading them from the page's query string (e.g. `?epochs=2&methods=sgd,sam,rwp#live`).
 import { METHODS, type Method } from './methods.ts';
 import type { RunSettings } from './run.ts';
+import { MIXES, type Mixes } from './workers.ts';
 
 /** Everything a Train press uses. */
 export interface LiveSettings extends RunSettings {
@@ -11,11 +12,11 @@ export interface LiveSettings extends RunSettings {
   /** The MLP's hidden width (784 → hidden → 10). */
   readonly hidden: number;
   readonly methods: readonly Method[];
-  /** Worker threads for the mixes' two gradients (0: sequential, on this thread). */
-  readonly workers: number;
+  /** Where the mixes' (RWP's, m-RWP's) two gradients run: this thread, a Web Worker and this thread, or each way once. */
+  readonly mixes: Mixes;
 }
 
-/** Defaults: 30 epochs, lr 0.05, batch 64, seed 0, σ 0.05, ρ 0.2 (the values docs/results.md chose on validation at 40 % noise), 40 % noise, MLP 128. */
+/** Defaults: 30 epochs, lr 0.05, batch 64, seed 0, σ 0.05, ρ 0.2 (the values docs/results.md chose on validation at 40 % noise), 40 % noise, MLP 128, the mixes both ways. */
 export const DEFAULTS: LiveSettings = Object.freeze({
   epochs: 30,
   lr: 0.05,
@@ -26,10 +27,10 @@ export const DEFAULTS: LiveSettings = Object.freeze({
   noise: 0.4,
   hidden: 128,
   methods: METHODS,
-  workers: 0,
+  mixes: 'both',
 });
 
-type NumberKey = Exclude<keyof LiveSettings, 'methods'>;
+type NumberKey = Exclude<keyof LiveSettings, 'methods' | 'mixes'>;
 
 /** Each numeric setting's range and whether it must be an integer. */
 export const RANGES: Readonly<Record<NumberKey, { readonly min: number; readonly max: number; readonly step: number; readonly integer: boolean }>> = {
@@ -41,7 +42,6 @@ export const RANGES: Readonly<Record<NumberKey, { readonly min: number; readonly
   rho: { min: 0, max: 2, step: 0.01, integer: false },
   noise: { min: 0, max: 0.8, step: 0.1, integer: false },
   hidden: { min: 8, max: 1024, step: 8, integer: true },
-  workers: { min: 0, max: 1, step: 1, integer: true },
 };
 
 /** checkNumber(name, value): the problem with a numeric setting, or undefined. */
@@ -64,13 +64,16 @@ export function parseSettings(query: string): { readonly settings: LiveSettings;
       const bad = list.filter((s) => !(METHODS as readonly string[]).includes(s));
       if (bad.length > 0 || list.length === 0) problems.push(`methods must list some of ${METHODS.join(', ')}, got '${raw}'`);
       else out.methods = METHODS.filter((m) => list.includes(m));
+    } else if (name === 'mixes') {
+      if ((MIXES as readonly string[]).includes(raw)) out.mixes = raw;
+      else problems.push(`mixes must be one of ${MIXES.join(', ')}, got '${raw}'`);
     } else if (name in RANGES) {
       const v = Number(raw);
       const problem = checkNumber(name as NumberKey, v);
       if (problem === undefined) out[name] = v;
       else problems.push(problem);
     } else {
-      problems.push(`unknown setting '${name}' (known: ${[...Object.keys(RANGES), 'methods'].join(', ')})`);
+      problems.push(`unknown setting '${name}' (known: ${[...Object.keys(RANGES), 'methods', 'mixes'].join(', ')})`);
     }
   }
   return { settings: Object.freeze(out) as unknown as LiveSettings, problems };

@@ -18,9 +18,12 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
     for (const r of reports) {
       const tr = body.insertRow();
       tr.dataset.method = r.method;
+      tr.dataset.interpreter = r.interpreter;
       const first = r.curve[0]!;
       const last = r.curve[r.curve.length - 1]!;
       const best = r.curve.reduce((b, p) => (p.accuracy > b.accuracy ? p : b), first);
+      // A mix run both ways: its workers row also gives its time over the sequential run's.
+      const seq = r.interpreter === 'sequential' ? undefined : reports.find((q) => q.method === r.method && q.interpreter === 'sequential');
       const cells = [
         '',
         r.formula,
@@ -29,7 +32,7 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
         `${pct(best.accuracy)} (${best.epoch})`,
         `${r.seconds.toFixed(2)} s`,
         sgd === undefined || sgd <= 0 ? '—' : `${(r.seconds / sgd).toFixed(2)}×`,
-        r.interpreter,
+        seq === undefined || seq.seconds <= 0 ? r.interpreter : `${r.interpreter} (${(r.seconds / seq.seconds).toFixed(2)}× sequential)`,
       ];
       cells.forEach((c, i) => {
         const td = tr.insertCell();

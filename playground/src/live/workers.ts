@@ -1,13 +1,11 @@
-// Where the mixes' two gradients run. The browser's worker interpreter (optimix's `parallel` on Web Workers) is not in
-// this build yet: the mixes run sequentially, and the "workers: 1" choice stays disabled until it is.
-import type { Interpreter } from 'optimix';
+// Where the mixes' two gradients run: sequentially on this thread, or on optimix's parallel interpreter with one module
+// Web Worker (the page computes one gradient while the worker computes the other), or both, to compare.
+import { parallel, type Interpreter } from 'optimix';
 import type { ZooModel } from 'optimix/models';
 
-/** Whether the page can run the mixes on a worker, and the note the controls show when it cannot. */
-export const WORKERS: { readonly available: boolean; readonly note: string } = {
-  available: false,
-  note: 'The worker interpreter for the browser is not in this build yet; both gradients run on this thread.',
-};
+/** The choices: 'sequential', 'workers' (workers: 1), or 'both' (each mix twice, one after the other). */
+export const MIXES = ['sequential', 'workers', 'both'] as const;
+export type Mixes = (typeof MIXES)[number];
 
 /** A made interpreter and how the table labels it; `close` ends its workers. */
 export interface MadeInterpreter {
@@ -16,8 +14,12 @@ export interface MadeInterpreter {
   readonly close: () => Promise<void>;
 }
 
-/** workerInterpreter(model, workers): the worker interpreter for `model` (undefined for 0 workers: sequential). */
-export function workerInterpreter(_model: ZooModel, workers: number): MadeInterpreter | undefined {
-  if (workers === 0) return undefined;
-  throw new Error(`workers: ${workers}: ${WORKERS.note}`);
+/** workerInterpreter(model): parallel({ workers: 1, model }) on this view's worker script (the model travels as its spec). */
+export function workerInterpreter(model: ZooModel): MadeInterpreter {
+  const value = parallel({
+    workers: 1,
+    model,
+    workerScript: () => new Worker(new URL('./gradientWorker.ts', import.meta.url), { type: 'module' }),
+  });
+  return { value, label: 'workers: 1', close: () => value.close() };
 }

@@ -3,7 +3,7 @@
 // wall time and final accuracy. The default run starts as soon as the view is drawn; Train / Stop re-runs it.
 import * as tf from '@tensorflow/tfjs-core';
 import { mlp } from 'optimix/models';
-import { accuracyChart } from '../live/chart.ts';
+import { accuracyChart, type ChartLine } from '../live/chart.ts';
 import { controls } from '../live/controls.ts';
 import { fetchSubset, withLabelNoise } from '../live/data.ts';
 import { COLOUR, LABEL, isMix, type Method } from '../live/methods.ts';
@@ -11,7 +11,7 @@ import { runMethod, Stopped, yieldToPage, type EpochPoint, type RunReport } from
 import { digitStrip } from '../live/samples.ts';
 import { parseSettings, type LiveSettings } from '../live/settings.ts';
 import { resultsTable } from '../live/table.ts';
-import { WORKERS, workerInterpreter } from '../live/workers.ts';
+import { workerInterpreter, type Mixes } from '../live/workers.ts';
 import '../live/live.css';
 
 const INTRO = `A small network (an MLP, 784 → 128 → 10) learns 1,000 handwritten digits in this tab, with optimix on
@@ -22,15 +22,19 @@ batches in the same order and make the same number of updates.`;
 
 const FOOT = `Train time: the training steps only (test evaluation and one warm-up step excluded), measured with
 performance.now() in this tab, on this machine, while it does whatever else it does: compare methods within one run.
-SAM's second gradient needs its first; RWP's two gradients (at w and at w + ε) are independent, so on a worker they run
-at once.`;
+SAM's second gradient needs its first; RWP's two gradients (at w and at w + ε) are independent, so with a Web Worker
+they run at once (dashed lines: the same run on the worker interpreter, the same numbers bit for bit). The worker's
+start-up is in the warm-up, not in the time.`;
+
+/** Which runs a mix gets for each choice: false = sequential, true = on the worker interpreter. */
+const WAYS: Readonly<Record<Mixes, readonly boolean[]>> = { sequential: [false], workers: [true], both: [false, true] };
 
 /** mount(root): draw the view, load the digits, mark data-state="ready", then run the default comparison. */
 export async function mount(root: HTMLElement): Promise<void> {
   const { settings: initial, problems: urlProblems } = parseSettings(location.search);
   root.classList.add('live');
   const intro = Object.assign(document.createElement('p'), { className: 'live-intro', textContent: INTRO.replace(/\n/g, ' ') });
-  const ui = controls(initial, WORKERS);
+  const ui = controls(initial);
   const chart = accuracyChart();
   const legend = Object.assign(document.createElement('div'), { className: 'live-legend' });
   const status = Object.assign(document.createElement('p'), { className: 'live-status', role: 'status' });
@@ -49,7 +53,8 @@ export async function mount(root: HTMLElement): Promise<void> {
   grid.append(ui.form, main);
   root.append(intro, grid);
 
-  const showLegend = (methods: readonly Method[]): void => {
+  const showLegend = (methods: readonly Method[], mixes: Mixes): void => {
+    const dashed = Object.assign(document.createElement('span'), { className: 'live-legend-item live-legend-dashed', textContent: 'dashed: the same method with a Web Worker' });
     legend.replaceChildren(
       ...methods.map((m) => {
         const item = Object.assign(document.createElement('span'), { className: 'live-legend-item' });
@@ -58,9 +63,10 @@ export async function mount(root: HTMLElement): Promise<void> {
         item.append(sw, document.createTextNode(LABEL[m]));
         return item;
       }),
+      ...(mixes !== 'sequential' && methods.some(isMix) ? [dashed] : []),
     );
   };
-  showLegend(initial.methods);
+  showLegend(initial.methods, initial.mixes);
   status.textContent = urlProblems.length > 0 ? `Ignored in the URL: ${urlProblems.join('; ')}.` : 'Loading the digits…';
 
   const subset = await fetchSubset();
@@ -82,29 +88,31 @@ export async function mount(root: HTMLElement): Promise<void> {
     stopAsked = false;
     ui.setRunning(true);
     root.dataset.run = 'running';
-    showLegend(s.methods);
+    showLegend(s.methods, s.mixes);
     showDigits(s.noise);
     const tensorsAtStart = tf.memory().numTensors;
     const train = withLabelNoise(subset.train, s.noise);
     const model = mlp({ hidden: [s.hidden] });
-    const curves = new Map<Method, EpochPoint[]>();
+    const lines: ChartLine[] = [];
     const reports: RunReport[] = [];
+    const ways = (m: Method): readonly boolean[] => (!isMix(m) ? [false] : WAYS[s.mixes]);
     let outcome: 'done' | 'stopped' | 'error' = 'done';
     const began = performance.now();
     try {
-      for (const m of s.methods) {
+      for (const [m, onWorkers] of s.methods.flatMap((m) => ways(m).map((w) => [m, w] as const))) {
         const points: EpochPoint[] = [];
-        curves.set(m, points);
-        status.textContent = `Training ${LABEL[m]}…`;
-        const made = isMix(m) ? workerInterpreter(model, s.workers) : undefined;
+        lines.push({ method: m, dashed: onWorkers, points });
+        const name = `${LABEL[m]}${onWorkers ? ' (workers: 1)' : ''}`;
+        status.textContent = `Training ${name}…`;
+        const made = onWorkers ? workerInterpreter(model) : undefined;
         try {
           const report = await runMethod(m, model, train, subset.test, s, {
             ...(made === undefined ? {} : { interpreter: made }),
             onEpoch: (p) => {
               points.push(p);
-              chart.draw(curves, s.epochs);
+              chart.draw(lines, s.epochs);
               table.show(reports, { method: m, epoch: p.epoch, epochs: s.epochs });
-              status.textContent = `Training ${LABEL[m]}: epoch ${p.epoch} of ${s.epochs}, test accuracy ${(p.accuracy * 100).toFixed(1)} %.`;
+              status.textContent = `Training ${name}: epoch ${p.epoch} of ${s.epochs}, test accuracy ${(p.accuracy * 100).toFixed(1)} %.`;
             },
             shouldStop: () => stopAsked,
           });
@@ -115,7 +123,7 @@ export async function mount(root: HTMLElement): Promise<void> {
         table.show(reports);
         await yieldToPage();
       }
-      status.textContent = `Done: ${s.methods.length} method(s), ${s.epochs} epochs each, ${((performance.now() - began) / 1000).toFixed(1)} s in all (with evaluation).`;
+      status.textContent = `Done: ${reports.length} run(s), ${s.epochs} epochs each, ${((performance.now() - began) / 1000).toFixed(1)} s in all (with evaluation).`;
     } catch (e) {
       outcome = e instanceof Stopped ? 'stopped' : 'error';
       table.show(reports);
@@ -126,7 +134,7 @@ export async function mount(root: HTMLElement): Promise<void> {
       ui.setRunning(false);
       root.dataset.tensorsAtStart = String(tensorsAtStart);
       root.dataset.tensorsAtEnd = String(tf.memory().numTensors);
-      root.dataset.report = JSON.stringify(reports.map((r) => ({ method: r.method, interpreter: r.interpreter, seconds: r.seconds, accuracies: r.curve.map((p) => p.accuracy) })));
+      root.dataset.report = JSON.stringify(reports.map((r) => ({ method: r.method, interpreter: r.interpreter, seconds: r.seconds, accuracies: r.curve.map((p) => p.accuracy), losses: r.curve.map((p) => p.loss) })));
       root.dataset.run = outcome;
       if (outcome === 'done') root.dataset.shot = 'ready';
     }
