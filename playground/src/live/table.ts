@@ -10,7 +10,7 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
   const table = document.createElement('table');
   table.className = 'live-table';
   table.createTHead().innerHTML =
-    '<tr><th>Method</th><th>Gradient source</th><th class="num">Test acc. epoch 0</th><th class="num">Final</th><th class="num">Best (epoch)</th><th class="num">Train time</th><th class="num">× SGD</th><th>Ran</th></tr>';
+    '<tr><th>Method and its gradient source</th><th class="num">Test acc. epoch 0</th><th class="num">Final</th><th class="num">Best (epoch)</th><th class="num">Train time</th><th class="num">× SGD</th><th>Gradients ran</th></tr>';
   const body = table.createTBody();
   const show = (reports: readonly RunReport[], running?: { method: Method; epoch: number; epochs: number }): void => {
     body.replaceChildren();
@@ -26,13 +26,12 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
       const seq = r.interpreter === 'sequential' ? undefined : reports.find((q) => q.method === r.method && q.interpreter === 'sequential');
       const cells = [
         '',
-        r.formula,
         pct(first.accuracy),
         pct(last.accuracy),
         `${pct(best.accuracy)} (${best.epoch})`,
         `${r.seconds.toFixed(2)} s`,
         sgd === undefined || sgd <= 0 ? '—' : `${(r.seconds / sgd).toFixed(2)}×`,
-        seq === undefined || seq.seconds <= 0 ? r.interpreter : `${r.interpreter} (${(r.seconds / seq.seconds).toFixed(2)}× sequential)`,
+        r.interpreter === 'sequential' ? 'this thread' : `+ a Web Worker (${r.interpreter})`,
       ];
       cells.forEach((c, i) => {
         const td = tr.insertCell();
@@ -41,18 +40,20 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
           sw.style.background = COLOUR[r.method];
           const name = Object.assign(document.createElement('span'), { className: 'method' });
           name.append(sw, document.createTextNode(LABEL[r.method]));
-          td.append(name);
+          td.append(name, Object.assign(document.createElement('div'), { className: 'formula', textContent: r.formula }));
         } else td.textContent = c;
-        if (i >= 2 && i <= 6) td.className = 'num';
-        if (i === 1) td.className = 'formula';
-        if (i === 3) td.dataset.final = String(last.accuracy);
+        if (i >= 1 && i <= 5) td.className = 'num';
+        if (i === 2) td.dataset.final = String(last.accuracy);
+        if (i === 6 && seq !== undefined && seq.seconds > 0) {
+          td.append(Object.assign(document.createElement('div'), { className: 'ratio', textContent: `${(r.seconds / seq.seconds).toFixed(2)}× its time on one thread` }));
+        }
       });
     }
     if (running !== undefined) {
       const tr = body.insertRow();
       tr.className = 'running';
       const td = tr.insertCell();
-      td.colSpan = 8;
+      td.colSpan = 7;
       td.textContent = `${LABEL[running.method]}: training, epoch ${running.epoch} of ${running.epochs}…`;
     }
   };
