@@ -11,6 +11,7 @@ import type { Page } from 'playwright-core';
 import { key } from 'optimix';
 import { loadMnist } from 'optimix/data';
 import { decodeSubset, encodeSubset } from '../playground/src/live/format.ts';
+import { DEFAULTS, parseSettings } from '../playground/src/live/settings.ts';
 import { playgroundSession, type PlaygroundSession } from './helpers/playground.js';
 
 const ASSET = fileURLToPath(new URL('../playground/public/mnist-subset.bin', import.meta.url));
@@ -33,6 +34,21 @@ test('live view data: the shipped subset is loadMnist(1000 train, 500 test, key(
   const bad = bytes.slice(0, 64);
   bad[0] = 0x50;
   assert.throws(() => decodeSubset(bad, 'x.bin'), /x\.bin: not an MNIST subset file/);
+});
+
+test('live view settings: the query string sets what it names; each bad entry is named and keeps its default', () => {
+  const ok = parseSettings('?epochs=2&methods=rwp,SGD&mixes=workers&sigma=0.02&noise=0');
+  assert.deepEqual(ok.problems, []);
+  assert.deepEqual({ ...ok.settings }, { ...DEFAULTS, epochs: 2, methods: ['sgd', 'rwp'], mixes: 'workers', sigma: 0.02, noise: 0 });
+  const bad = parseSettings('epochs=2.5&lr=-1&methods=sgd,adam&mixes=maybe&colour=red&rho=0.1');
+  assert.deepEqual(bad.problems, [
+    'epochs must be an integer in [1, 200], got 2.5',
+    'lr must be a number in [0.001, 1], got -1',
+    "methods must list some of sgd, sam, rwp, m-rwp, got 'sgd,adam'",
+    "mixes must be one of sequential, workers, both, got 'maybe'",
+    "unknown setting 'colour' (known: epochs, lr, batchSize, seed, sigma, rho, noise, hidden, methods, mixes)",
+  ]);
+  assert.deepEqual({ ...bad.settings }, { ...DEFAULTS, rho: 0.1 });
 });
 
 let s: PlaygroundSession | undefined;

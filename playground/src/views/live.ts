@@ -51,7 +51,8 @@ export async function mount(root: HTMLElement): Promise<void> {
   const grid = document.createElement('div');
   grid.className = 'live-grid';
   grid.append(ui.form, main);
-  root.append(intro, grid);
+  const warning = Object.assign(document.createElement('p'), { className: 'live-warning', hidden: urlProblems.length === 0, textContent: `Ignored in the URL (defaults used): ${urlProblems.join('; ')}.` });
+  root.append(intro, warning, grid);
 
   const showLegend = (methods: readonly Method[], mixes: Mixes): void => {
     const dashed = Object.assign(document.createElement('span'), { className: 'live-legend-item live-legend-dashed', textContent: 'dashed: the same method with a Web Worker' });
@@ -67,7 +68,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     );
   };
   showLegend(initial.methods, initial.mixes);
-  status.textContent = urlProblems.length > 0 ? `Ignored in the URL: ${urlProblems.join('; ')}.` : 'Loading the digits…';
+  status.textContent = 'Loading the digits…';
 
   const subset = await fetchSubset();
   const showDigits = (noise: number): void => {
