@@ -46,9 +46,12 @@ test('live view settings: the query string sets what it names; each bad entry is
     'lr must be a number in [0.001, 1], got -1',
     "methods must list some of sgd, sam, rwp, m-rwp, got 'sgd,adam'",
     "mixes must be one of sequential, workers, both, got 'maybe'",
-    "unknown setting 'colour' (known: epochs, lr, batchSize, seed, sigma, rho, noise, hidden, methods, mixes)",
+    "unknown setting 'colour' (known: epochs, lr, batchSize, seed, sigma, rho, noise, hidden, model, methods, mixes)",
   ]);
   assert.deepEqual({ ...bad.settings }, { ...DEFAULTS, rho: 0.1 });
+  // The small CNN takes its own default ρ, unless the URL gives one.
+  assert.equal(parseSettings('model=cnn').settings.rho, 0.05);
+  assert.equal(parseSettings('model=cnn&rho=0.3').settings.rho, 0.3);
 });
 
 let s: PlaygroundSession | undefined;

@@ -2,7 +2,7 @@
 // methods to train, where the mixes' two gradients run, and the Train / Stop button. `read()` checks every field and
 // names each bad one.
 import { COLOUR, LABEL, METHODS, type Method } from './methods.ts';
-import { RANGES, checkNumber, type LiveSettings } from './settings.ts';
+import { NETWORKS, RANGES, RHO_DEFAULT, checkNumber, type LiveSettings, type Network } from './settings.ts';
 import { MIXES, type Mixes } from './workers.ts';
 
 type Field = 'epochs' | 'lr' | 'sigma' | 'rho' | 'batchSize' | 'hidden' | 'seed';
@@ -12,7 +12,7 @@ const FIELDS: readonly { readonly name: Field; readonly label: string; readonly 
   { name: 'sigma', label: 'RWP σ', hint: 'filter noise: ε ~ N(0, (σ‖W_i‖)²) per output filter' },
   { name: 'rho', label: 'SAM ρ', hint: 'radius of the adversarial step ε = ρ·g/‖g‖' },
   { name: 'batchSize', label: 'Batch', hint: 'examples per gradient', more: true },
-  { name: 'hidden', label: 'Hidden width', hint: 'MLP 784 → width → 10 (relu)', more: true },
+  { name: 'hidden', label: 'MLP width', hint: 'the MLP: 784 → width → 10 (relu)', more: true },
   { name: 'seed', label: 'Seed', hint: 'initialization, batch order and noise (one for all methods)', more: true },
 ];
 const NOISE = [0, 0.2, 0.4, 0.6];
@@ -56,6 +56,12 @@ export function controls(initial: LiveSettings): Controls {
   if (!NOISE.includes(initial.noise)) noise.append(new Option(`${Math.round(initial.noise * 100)} % flipped`, String(initial.noise), false, true));
   form.append(labelled('Training labels', noise, 'symmetric label noise: each flipped label becomes a random other digit (test labels stay true)'));
 
+  const network = document.createElement('select');
+  network.name = 'model';
+  const NETWORK_LABEL: Readonly<Record<Network, string>> = { mlp: 'MLP', cnn: 'small CNN' };
+  for (const n of NETWORKS) network.append(new Option(NETWORK_LABEL[n], n, false, n === initial.model));
+  form.append(labelled('Network', network, 'MLP: 784 → width → 10 (relu); small CNN: conv 3×3 (8, then 16 channels) → relu → max-pool, twice, then dense (slower per step, so a worker gains more)'));
+
   const inputs = new Map<Field, HTMLInputElement>();
   const more = document.createElement('details');
   more.className = 'live-more';
@@ -67,6 +73,10 @@ export function controls(initial: LiveSettings): Controls {
     (f.more === true ? more : form).append(labelled(f.label, input, f.hint));
   }
   form.append(more);
+  // Each network has its own default ρ (see RHO_DEFAULT): switching the network sets it.
+  network.addEventListener('change', () => {
+    inputs.get('rho')!.value = String(RHO_DEFAULT[network.value as Network]);
+  });
 
   const methods = document.createElement('fieldset');
   methods.className = 'live-methods';
@@ -112,7 +122,7 @@ export function controls(initial: LiveSettings): Controls {
     if (chosen.length === 0) problems.push('choose at least one method');
     if (problems.length > 0) return { problems };
     const mixes = (radios.find((r) => r.checked)?.value ?? 'sequential') as Mixes;
-    return { settings: Object.freeze({ ...(values as Record<Field, number>), noise: Number(noise.value), methods: chosen, mixes }), problems };
+    return { settings: Object.freeze({ ...(values as Record<Field, number>), noise: Number(noise.value), model: network.value as Network, methods: chosen, mixes }), problems };
   };
   const setRunning = (running: boolean): void => {
     for (const e of form.querySelectorAll<HTMLInputElement | HTMLSelectElement>('input, select')) e.disabled = running;

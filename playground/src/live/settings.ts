@@ -5,11 +5,20 @@ import { METHODS, type Method } from './methods.ts';
 import type { RunSettings } from './run.ts';
 import { MIXES, type Mixes } from './workers.ts';
 
+/** The networks the view trains. */
+export const NETWORKS = ['mlp', 'cnn'] as const;
+export type Network = (typeof NETWORKS)[number];
+
+/** SAM's ρ by network: 0.2 on the MLP (docs/results.md's validated value); the small CNN collapses with it on this data (SAM's test accuracy 6–13 % from epoch 1 on, in 5-epoch runs with seed 0), so it takes the authors' default 0.05. */
+export const RHO_DEFAULT: Readonly<Record<Network, number>> = { mlp: 0.2, cnn: 0.05 };
+
 /** Everything a Train press uses. */
 export interface LiveSettings extends RunSettings {
   /** Fraction of training labels flipped. */
   readonly noise: number;
-  /** The MLP's hidden width (784 → hidden → 10). */
+  /** The network: an MLP 784 → hidden → 10, or the model zoo's small CNN (conv 3×3 with 8 then 16 channels, max-pool each, dense). */
+  readonly model: Network;
+  /** The MLP's hidden width. */
   readonly hidden: number;
   readonly methods: readonly Method[];
   /** Where the mixes' (RWP's, m-RWP's) two gradients run: this thread, a Web Worker and this thread, or each way once. */
@@ -25,12 +34,13 @@ export const DEFAULTS: LiveSettings = Object.freeze({
   sigma: 0.05,
   rho: 0.2,
   noise: 0.4,
+  model: 'mlp',
   hidden: 128,
   methods: METHODS,
   mixes: 'both',
 });
 
-type NumberKey = Exclude<keyof LiveSettings, 'methods' | 'mixes'>;
+type NumberKey = Exclude<keyof LiveSettings, 'methods' | 'mixes' | 'model'>;
 
 /** Each numeric setting's range and whether it must be an integer. */
 export const RANGES: Readonly<Record<NumberKey, { readonly min: number; readonly max: number; readonly step: number; readonly integer: boolean }>> = {
@@ -64,6 +74,9 @@ export function parseSettings(query: string): { readonly settings: LiveSettings;
       const bad = list.filter((s) => !(METHODS as readonly string[]).includes(s));
       if (bad.length > 0 || list.length === 0) problems.push(`methods must list some of ${METHODS.join(', ')}, got '${raw}'`);
       else out.methods = METHODS.filter((m) => list.includes(m));
+    } else if (name === 'model') {
+      if ((NETWORKS as readonly string[]).includes(raw)) out.model = raw;
+      else problems.push(`model must be one of ${NETWORKS.join(', ')}, got '${raw}'`);
     } else if (name === 'mixes') {
       if ((MIXES as readonly string[]).includes(raw)) out.mixes = raw;
       else problems.push(`mixes must be one of ${MIXES.join(', ')}, got '${raw}'`);
@@ -73,8 +86,9 @@ export function parseSettings(query: string): { readonly settings: LiveSettings;
       if (problem === undefined) out[name] = v;
       else problems.push(problem);
     } else {
-      problems.push(`unknown setting '${name}' (known: ${[...Object.keys(RANGES), 'methods', 'mixes'].join(', ')})`);
+      problems.push(`unknown setting '${name}' (known: ${[...Object.keys(RANGES), 'model', 'methods', 'mixes'].join(', ')})`);
     }
   }
+  if (out.model !== DEFAULTS.model && !params.has('rho')) out.rho = RHO_DEFAULT[out.model as Network];
   return { settings: Object.freeze(out) as unknown as LiveSettings, problems };
 }

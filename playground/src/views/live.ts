@@ -2,7 +2,7 @@
 // SGD vs SAM vs RWP (and m-RWP) from the same initialization and key; test-accuracy curves per epoch, each method's
 // wall time and final accuracy. The default run starts as soon as the view is drawn; Train / Stop re-runs it.
 import * as tf from '@tensorflow/tfjs-core';
-import { mlp } from 'optimix/models';
+import { mlp, smallCnn } from 'optimix/models';
 import { accuracyChart, type ChartLine } from '../live/chart.ts';
 import { controls } from '../live/controls.ts';
 import { fetchSubset, withLabelNoise } from '../live/data.ts';
@@ -14,7 +14,7 @@ import { resultsTable } from '../live/table.ts';
 import { workerInterpreter, type Mixes } from '../live/workers.ts';
 import '../live/live.css';
 
-const INTRO = `A small network (an MLP, 784 → 128 → 10) learns 1,000 handwritten digits in this tab, with optimix on
+const INTRO = `A small network (by default an MLP, 784 → 128 → 10) learns 1,000 handwritten digits in this tab, with optimix on
 TensorFlow.js. By default 40 % of the training labels are wrong (each flipped to another digit); the 500 test digits keep
 their true labels. Plain SGD fits the wrong labels too — it memorizes, and its test accuracy falls after the first
 epochs. SAM and RWP look for flat minima, which resist memorizing. All methods start from the same weights, see the
@@ -93,7 +93,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     showDigits(s.noise);
     const tensorsAtStart = tf.memory().numTensors;
     const train = withLabelNoise(subset.train, s.noise);
-    const model = mlp({ hidden: [s.hidden] });
+    const model = s.model === 'cnn' ? smallCnn({ channels: [8, 16] }) : mlp({ hidden: [s.hidden] });
     const lines: ChartLine[] = [];
     const reports: RunReport[] = [];
     const ways = (m: Method): readonly boolean[] => (!isMix(m) ? [false] : WAYS[s.mixes]);
