@@ -85,7 +85,9 @@ export type { Normals } from './perturbation/normals.js';
 export type { Validate } from './source/define.js';
 export type { Shapes } from './source/resolve.js';
 export type { Rule } from './validate.js';
-// browser (issue #15): what a Node-only feature (worker threads, checkpoint files) throws in a page.
+// browser (issue #15): what a Node-only feature (checkpoint files, dataset packages) throws in a page.
 export { NotInBrowserError } from './host/notInBrowser.js';
 // sweep (issue #14): optax's noisy_sgd as chain(addNoise, scaleByLearningRate).
 export { noisySgd, safeNoisySgd, type NoisySgdOptions } from './transform/noisySgd.js';
+// browser parallel (issue #15): how a page names the parallel interpreter's worker script (parallel({ workerScript })).
+export type { WorkerScript } from './host/threads.js';

@@ -39,12 +39,14 @@ interface ParallelResult {
   readonly kinds: { sequential: Omit<Run, 'name'>; parallel: Omit<Run, 'name'> };
   readonly sequential: Run[];
   readonly parallel: Run[];
+  readonly variants: Run[];
+  readonly drawnAhead: number;
   readonly trainAuto: Omit<Run, 'name'>;
   readonly memory: Array<{ numTensors: number; numBytes: number; heapUsed?: number; wasmHeapBytes?: number }>;
   readonly perStep: number[];
   readonly timeout: { before: number; hung: Failure; after: number; live: number };
   readonly close: { pending: Failure; later: Failure };
-  readonly scripts: { silent: Failure; missing: Failure; html: Failure };
+  readonly scripts: { silent: Failure; missing: Failure; html: Failure; crossOrigin: Failure };
   readonly made: Failure;
   readonly badOption: Failure;
   readonly tensorsAtEnd: number;
@@ -117,7 +119,7 @@ before(async () => {
   result = (await tab.evaluate(() => (globalThis as unknown as { optimixParallel: unknown }).optimixParallel)) as ParallelResult;
 });
 
-test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the page\'s sequential interpreter and Node\'s, bit for bit; SGD on 2 shards equals Node\'s 2 shards', async () => {
+test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the page\'s sequential interpreter and Node\'s, bit for bit (also with drawAhead); SGD on 2 shards equals Node\'s 2 shards (on 1 and 2 workers)', async () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const node = await nodeRuns();
   assert.deepEqual(result.sequential, node.sequential, 'the page\'s sequential runs = Node\'s');
@@ -127,6 +129,9 @@ test('browser parallel: on module Web Workers, SGD, RWP, SAM and m-RWP equal the
     assert.deepEqual(r.params, want.params, `${r.name}: parameters`);
     if (r.name !== 'SGD, 2 shards') assert.deepEqual(r, result.sequential[i], `${r.name}: = the page's sequential`);
   }
+  // drawAhead (the worker draws the page's next noise, which the page takes by event only) and 2 workers for the shards.
+  for (const [i, r] of result.variants.entries()) assert.deepEqual(r, r.name === 'SGD, 2 shards' ? node.parallel[i] : node.sequential[i], `${r.name} (drawAhead; 2 workers for the shards)`);
+  assert.ok(result.drawnAhead > 0, 'some noise was drawn ahead by the worker');
   const sgd = result.sequential.find((r) => r.name === 'SGD')!;
   assert.notDeepEqual(result.parallel.at(-1)!.params, sgd.params, '2 shards round differently from 1 (the check can fail)');
   assert.ok(served.includes('/interpret/browserWorker.js'), 'the default worker URL (beside dist/host/, ../interpret/browserWorker.js) was used');
@@ -156,6 +161,8 @@ test('browser parallel: tensors on the page are flat over steps and none is left
   assert.equal(new Set(result.perStep).size, 1, `tensors after each step: ${result.perStep.join(', ')}`);
   assert.equal(result.tensorsAtEnd, 0, 'tensors left by the page');
   assert.equal(result.memory.length, 1);
+  const heap = result.memory[0]!.heapUsed;
+  assert.ok(heap === undefined || heap > 0, `heapUsed: ${heap}`);
   assert.equal(result.memory[0]!.numTensors, 0, 'the worker holds no tensor between steps');
   assert.ok(result.memory[0]!.wasmHeapBytes! > 0, 'the worker runs on wasm');
 });
@@ -178,7 +185,7 @@ test('browser parallel: close() rejects the pending step and refuses later ones'
   assert.ok(later.isWorkerError && /the interpreter is closed \(close\(\) was called\)/.test(later.message), later.message);
 });
 
-test('browser parallel: a worker script that never says ready, is not found, or is not JavaScript fails with a WorkerError naming its URL and the fix; bad workerScript refused', () => {
+test('browser parallel: a worker script that never says ready, is not found, is not JavaScript or is on another origin fails with a WorkerError naming its URL and the fix; bad workerScript refused', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const { silent, missing, html } = result.scripts;
   assert.ok(silent.isWorkerError, silent.message);
@@ -190,6 +197,9 @@ test('browser parallel: a worker script that never says ready, is not found, or 
     assert.match(f.message, /parallel\(\{ workerScript \}\)/);
     assert.ok(f.ms < 1500, `${url}: failed after ${f.ms} ms, before the start timeout`);
   }
+  const { crossOrigin } = result.scripts;
+  assert.ok(crossOrigin.isWorkerError, `${crossOrigin.name}: ${crossOrigin.message}`);
+  assert.match(crossOrigin.message, /^parallel: worker 0 could not start: SecurityError: .*\(worker script http:\/\/localhost:9\/optimix-worker\.js\)$/);
   assert.equal(result.made.name, 'none', `workerScript: () => new Worker(…): ${result.made.message}`);
   assert.deepEqual([result.badOption.name, result.badOption.message], ['TypeError', 'parallel: workerScript must be a URL, a non-empty string or a function returning a Worker, got 42']);
 });

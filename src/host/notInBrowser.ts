@@ -1,6 +1,6 @@
 import { OptimixError } from '../errors.js';
 
-/** A Node-only feature (worker threads, files, module hooks) was used in a browser; `feature` names it. */
+/** A Node-only feature (checkpoint files, dataset packages, loss modules by file path) was used in a browser; `feature` names it. */
 export class NotInBrowserError extends OptimixError {
   constructor(
     /** The feature, e.g. `checkpoint save(dir)`. */

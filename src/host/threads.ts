@@ -41,7 +41,7 @@ export interface Thread {
 
 /** What a thread is started with: the data it reads first (the port is added by the host) and, optionally, its script. */
 export interface SpawnOptions {
-  readonly init: Readonly<Record<string, unknown>>;
+  readonly init: object;
   /** The script (default: optimix's worker for this host). */
   readonly script: WorkerScript | undefined;
   /** Node: how to run a worker entry (optimix's own, or `entry`) for this model — the file, or a tsx loader module first. */

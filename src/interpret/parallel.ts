@@ -15,6 +15,7 @@ import { shardBatch } from './shardBatch.js';
 import { transferList, treeFromWire, treeToWire, type WireTree } from './wire.js';
 import { WorkerError } from './workerError.js';
 import { workerPool, type Slot } from './workerPool.js';
+import { canPoll } from '#host/worker_threads';
 import type { EvalReply, MemoryReply, WorkerMemory } from './workerMain.js';
 import { checkKeys } from '../validate.js';
 
@@ -41,9 +42,9 @@ export interface ParallelOptions {
   /**
    * In a page: the workers' script — the URL of optimix's browser worker (the package export 'optimix/worker', bundled
    * for the browser) as a `URL` or string, or a function returning a started `new Worker(url, { type: 'module' })`.
-   * Default: `new URL('../interpret/browserWorker.js', import.meta.url)` from optimix's dist/host/, which Vite, webpack 5
-   * and Parcel rewrite, and unbundled ESM serves as it is; give it for a bundler that does not (esbuild). Under Node: a
-   * file URL or path of a worker_threads entry (default optimix's own).
+   * Default: `new URL('../interpret/browserWorker.js', import.meta.url)` from optimix's dist/host/, the pattern Vite,
+   * webpack 5 and Parcel bundle workers from; esbuild leaves it as it is (docs/browser.md). Under Node: a file URL or
+   * path of a worker_threads entry (default optimix's own).
    */
   readonly workerScript?: WorkerScript;
   /**
@@ -53,7 +54,7 @@ export interface ParallelOptions {
   readonly wasmPaths?: string;
   /**
    * How long (ms) a thread that waits for the other keeps polling before it sleeps; default 20, 0 never polls (in a
-   * page nothing polls: replies come by event, and this option has no effect). Waking a
+   * page nothing polls: replies come by event, and `spin` only bounds a step's wait for drawAhead's normals). Waking a
    * sleeping thread takes 0.5–3 ms on a VM — a tenth of a small CNN's gradient — so this thread polls for the
    * workers' replies, and a worker polls for its next request, as OpenMP runtimes spin before they block.
    */
@@ -74,7 +75,7 @@ export interface ParallelOptions {
   /**
    * Have the first worker draw this thread's next noise after replying (off this thread's critical path); default false:
    * with the counter-based generator a draw is ~6 % of an MLP pass, and on an idle machine RWP was faster without it
-   * (docs/performance.md).
+   * (docs/performance.md). In a page, where nothing polls, a step waits up to `spin` ms for those normals before it starts.
    */
   readonly drawAhead?: boolean;
 }
@@ -167,7 +168,19 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
   const pool = workerPool({ count, spin, stepTimeout, startTimeout, backend: options.backend, script, wasmPaths, onNormals: (m) => {
     drawn.clear(); // one step's draws at a time: older ones were for a step that did not come
     for (const d of m.draws) drawn.set(drawKey(d), d.data);
+    arrived?.();
   } });
+  // Where replies come by event only (a page), a step waits up to `spin` ms, before it posts anything, for the normals
+  // a worker is drawing ahead for it: this thread cannot take them off the port while it evaluates.
+  let arrived: (() => void) | undefined;
+  const awaitNormals = async (): Promise<void> => {
+    const on = coming;
+    if (on === undefined || on.slot.dead !== undefined || [...on.keys].every((k) => drawn.has(k))) return;
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(() => (arrived = undefined, resolve()), spin);
+      arrived = () => (clearTimeout(timer), (arrived = undefined), resolve());
+    });
+  };
 
   // Normals a worker drew ahead for this thread's next noisy branch (by drawKey), and those still on their way.
   const drawn = new Map<string, Float32Array>();
@@ -211,6 +224,10 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
 
   const step = async (opt: Optimizer, loss: LossFn, params: Tree, batch: Batch, state: OptimizerState): Promise<StepResult> => {
     pool.refuseClosed();
+    if (!canPoll && coming !== undefined) {
+      await awaitNormals();
+      pool.refuseClosed();
+    }
     const { resolved, stepKey } = prepare('parallel.step', opt, params, state);
     const made: tf.Tensor[] = [];
     try {

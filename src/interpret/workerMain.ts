@@ -47,7 +47,7 @@ export interface WorkerMemory {
   readonly numTensors: number;
   /** Bytes those tensors hold. */
   readonly numBytes: number;
-  /** The worker's JS heap in use, in bytes (Node: v8's used_heap_size; a page: Chromium's performance.memory, else undefined). */
+  /** The worker's JS heap in use, in bytes (Node: v8's used_heap_size; a page: performance.memory where the browser has it in a worker, else undefined). */
   readonly heapUsed: number | undefined;
   /** The size of the worker's WASM heap in bytes (undefined on another backend). */
   readonly wasmHeapBytes: number | undefined;

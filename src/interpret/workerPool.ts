@@ -11,6 +11,7 @@ import type { EvalReply, EvalRequest, MemoryReply, NormalsMessage, WorkerInit } 
 
 // WorkerError lives in its own file, so that the public types never reach this module's host thread types.
 import { WorkerError } from './workerError.js';
+import { OptimixError } from '../errors.js';
 export { WorkerError };
 
 export type OkReply = (EvalReply & { ok: true }) | MemoryReply;
@@ -66,7 +67,15 @@ export function workerPool(o: PoolOptions) {
     // The workers replace the same wasm kernels as this thread, and load the same wasm binary, so that both compute
     // alike (bit for bit). Requests and replies go through a channel of their own (which Node can also poll).
     const init: WorkerInit = { model: ref, backend: o.backend ?? (tf.getBackend() as BackendName), kernels: wasmKernelSettings(), spin: o.spin, ...(o.wasmPaths !== undefined ? { wasmPaths: o.wasmPaths } : {}) };
-    const worker = spawnThread({ init: init as unknown as Record<string, unknown>, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
+    let worker: Thread;
+    try {
+      worker = spawnThread({ init, script: o.script, nodeSource: (entry) => workerSource(ref, entry) });
+    } catch (e) {
+      // A misuse (TypeError, ModelRefError) is thrown as it is; a host that refuses the script (a page's SecurityError
+      // for another origin, a bad URL) is a worker that could not start.
+      if (e instanceof TypeError || !(e instanceof Error) || e instanceof OptimixError) throw e;
+      throw new WorkerError(`parallel: worker ${i} could not start: ${e.name}: ${e.message}${o.script === undefined || typeof o.script === 'function' ? '' : ` (worker script ${String(o.script)})`}`);
+    }
     const port = worker.port;
     // In a page, say which script did not start and how to serve it (under Node optimix finds its own worker).
     const hint = worker.startHint === '' ? '' : ` (worker script ${worker.script}; ${worker.startHint})`;

@@ -56,6 +56,18 @@ async function main(): Promise<unknown> {
     await Promise.all([one.close(), sharded.close()]);
   }
 
+  // The same with the first worker drawing the page's next noise (drawAhead), and the shards on two workers.
+  const ahead = parallel({ workers: 1, model: zooModel, drawAhead: true });
+  const two = parallel({ workers: 2, model: zooModel, shards: 2 });
+  let variants: Run[];
+  let drawnAhead: number;
+  try {
+    variants = await parallelWorkload((name): Interpreter => (name === 'SGD, 2 shards' ? two : ahead));
+    drawnAhead = ahead.noiseStats().drawnAhead;
+  } finally {
+    await Promise.all([ahead.close(), two.close()]);
+  }
+
   // train({ workers: 'auto' }): navigator.hardwareConcurrency − 1 workers, at least 1.
   const init = zooModel.init(key(1));
   const opt = optimizer(rwp({ σ: 0.05 }), sgd(0.1, { momentum: 0.9 }));
@@ -129,7 +141,7 @@ async function main(): Promise<unknown> {
       await p.close();
     }
   };
-  const scripts = { silent: await startFails('/silent.js'), missing: await startFails(new URL('/missing.js', location.href)), html: await startFails('/') };
+  const scripts = { silent: await startFails('/silent.js'), missing: await startFails(new URL('/missing.js', location.href)), html: await startFails('/'), crossOrigin: await startFails('http://localhost:9/optimix-worker.js') };
   const made = await thrown(async () => {
     const p = parallel({ workers: 1, model: zooModel, workerScript: () => new (globalThis as unknown as { Worker: new (u: string, o: object) => unknown }).Worker('/interpret/browserWorker.js', { type: 'module' }) });
     try {
@@ -141,7 +153,7 @@ async function main(): Promise<unknown> {
   const badOption = await thrown(() => parallel({ workerScript: 42 as unknown as string }));
 
   disposeTree([init, lin, plain, marked, linState, batches]);
-  return { docs, kinds, sequential, parallel: parallelRuns, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
+  return { docs, kinds, sequential, parallel: parallelRuns, variants, drawnAhead, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
 }
 
 main().then(
