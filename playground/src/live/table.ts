@@ -10,7 +10,7 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
   const table = document.createElement('table');
   table.className = 'live-table';
   table.createTHead().innerHTML =
-    '<tr><th>Method and its gradient source</th><th class="num">Test acc. epoch 0</th><th class="num">Final</th><th class="num">Best (epoch)</th><th class="num">Train time</th><th class="num">× SGD</th><th>Gradients ran</th></tr>';
+    '<tr><th>Method and its gradient source</th><th class="num">Epoch 0</th><th class="num">Final</th><th class="num">Best (epoch)</th><th class="num">Train time</th><th class="num">× SGD</th><th>Ran on</th></tr>';
   const body = table.createTBody();
   const show = (reports: readonly RunReport[], running?: { method: Method; epoch: number; epochs: number }): void => {
     body.replaceChildren();
@@ -31,7 +31,7 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
         `${pct(best.accuracy)} (${best.epoch})`,
         `${r.seconds.toFixed(2)} s`,
         sgd === undefined || sgd <= 0 ? '—' : `${(r.seconds / sgd).toFixed(2)}×`,
-        r.interpreter === 'sequential' ? 'this thread' : `+ a Web Worker (${r.interpreter})`,
+        r.interpreter === 'sequential' ? 'this thread' : '+ a Web Worker',
       ];
       cells.forEach((c, i) => {
         const td = tr.insertCell();
@@ -45,7 +45,7 @@ export function resultsTable(): { readonly table: HTMLTableElement; readonly sho
         if (i >= 1 && i <= 5) td.className = 'num';
         if (i === 2) td.dataset.final = String(last.accuracy);
         if (i === 6 && seq !== undefined && seq.seconds > 0) {
-          td.append(Object.assign(document.createElement('div'), { className: 'ratio', textContent: `${(r.seconds / seq.seconds).toFixed(2)}× its time on one thread` }));
+          td.append(Object.assign(document.createElement('div'), { className: 'ratio', textContent: `${(r.seconds / seq.seconds).toFixed(2)}× the one-thread time` }));
         }
       });
     }
