@@ -6,7 +6,8 @@ import { mlp, smallCnn } from 'optimix/models';
 import { accuracyChart, type ChartLine } from '../live/chart.ts';
 import { controls } from '../live/controls.ts';
 import { fetchSubset, withLabelNoise } from '../live/data.ts';
-import { COLOUR, LABEL, isMix, type Method } from '../live/methods.ts';
+import { LABEL, isMix, type Method } from '../live/methods.ts';
+import { showLegend } from '../live/legend.ts';
 import { runMethod, Stopped, yieldToPage, type EpochPoint, type RunReport } from '../live/run.ts';
 import { digitStrip } from '../live/samples.ts';
 import { parseSettings, type LiveSettings } from '../live/settings.ts';
@@ -54,20 +55,7 @@ export async function mount(root: HTMLElement): Promise<void> {
   const warning = Object.assign(document.createElement('p'), { className: 'live-warning', hidden: urlProblems.length === 0, textContent: `Ignored in the URL (defaults used): ${urlProblems.join('; ')}.` });
   root.append(intro, warning, grid);
 
-  const showLegend = (methods: readonly Method[], mixes: Mixes): void => {
-    const dashed = Object.assign(document.createElement('span'), { className: 'live-legend-item live-legend-dashed', textContent: 'dashed: the same method with a Web Worker' });
-    legend.replaceChildren(
-      ...methods.map((m) => {
-        const item = Object.assign(document.createElement('span'), { className: 'live-legend-item' });
-        const sw = Object.assign(document.createElement('span'), { className: 'swatch' });
-        sw.style.background = COLOUR[m];
-        item.append(sw, document.createTextNode(LABEL[m]));
-        return item;
-      }),
-      ...(mixes !== 'sequential' && methods.some(isMix) ? [dashed] : []),
-    );
-  };
-  showLegend(initial.methods, initial.mixes);
+  showLegend(legend, initial.methods, initial.mixes);
   status.textContent = 'Loading the digits…';
 
   const subset = await fetchSubset();
@@ -89,7 +77,7 @@ export async function mount(root: HTMLElement): Promise<void> {
     stopAsked = false;
     ui.setRunning(true);
     root.dataset.run = 'running';
-    showLegend(s.methods, s.mixes);
+    showLegend(legend, s.methods, s.mixes);
     showDigits(s.noise);
     const tensorsAtStart = tf.memory().numTensors;
     const train = withLabelNoise(subset.train, s.noise);
