@@ -44,7 +44,7 @@ export function accuracyChart(): { readonly svg: SVGSVGElement; readonly draw: (
       grid.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: y(a), y2: y(a) }));
       grid.append(el('text', { x: PAD.left - 6, y: y(a) + 4, 'text-anchor': 'end' }, `${a}%`));
     }
-    const xs = tickStep(Math.max(1, epochs), 8);
+    const xs = Math.max(1, tickStep(Math.max(1, epochs), 8)); // whole epochs only
     for (let e = 0; e <= epochs; e += xs) grid.append(el('text', { x: x(e), y: H - PAD.bottom + 16, 'text-anchor': 'middle' }, String(e)));
     grid.append(el('text', { x: (PAD.left + W - PAD.right) / 2, y: H - 6, 'text-anchor': 'middle', class: 'axis-title' }, 'epoch'));
     grid.append(el('line', { x1: PAD.left, x2: W - PAD.right, y1: H - PAD.bottom, y2: H - PAD.bottom, class: 'axis' }));

@@ -48,7 +48,9 @@ export async function mount(root: HTMLElement): Promise<void> {
   plot.append(title, legend, chart.svg, status);
   const main = document.createElement('div');
   main.className = 'live-main';
-  main.append(plot, table.table, digits, foot);
+  const tableBox = Object.assign(document.createElement('div'), { className: 'live-table-box' });
+  tableBox.append(table.table);
+  main.append(plot, tableBox, digits, foot);
   const grid = document.createElement('div');
   grid.className = 'live-grid';
   grid.append(ui.form, main);
