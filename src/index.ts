@@ -89,5 +89,9 @@ export type { Rule } from './validate.js';
 export { NotInBrowserError } from './host/notInBrowser.js';
 // sweep (issue #14): optax's noisy_sgd as chain(addNoise, scaleByLearningRate).
 export { noisySgd, safeNoisySgd, type NoisySgdOptions } from './transform/noisySgd.js';
+// browser io (issue #15): checkpoints as one file (bytes, Blob) and in IndexedDB; what a browser-only feature throws in Node.
+export { packCheckpoint, unpackCheckpoint, toBlob, fromBlob, CHECKPOINT_MEDIA_TYPE } from './checkpoint/blob.js';
+export { saveToIndexedDB, loadFromIndexedDB, listIndexedDB, deleteFromIndexedDB, type IndexedDBOptions, type IndexedDBCheckpoint } from './checkpoint/indexedDB.js';
+export { BrowserOnlyError } from './host/browserOnly.js';
 // browser parallel (issue #15): how a page names the parallel interpreter's worker script (parallel({ workerScript })).
 export type { WorkerScript } from './host/threads.js';

@@ -100,9 +100,23 @@ function checkState(where: string, opt: Optimizer, state: OptimizerState, params
   if (problems.length > 0) throw new StateError(where, problems);
 }
 
+/**
+ * checkOptimizer(where, opt): opt is an Optimizer (a source and an update rule). A bare update rule (`sgd(0.1)`, as one
+ * would pass optax's) or anything else gets a TypeError saying how to make one.
+ */
+export function checkOptimizer(where: string, opt: unknown): asserts opt is Optimizer {
+  const o = opt as Partial<Optimizer> & { readonly update?: unknown } | null;
+  if (typeof o === 'object' && o !== null && typeof o.init === 'function' && typeof o.source === 'object' && o.source !== null && typeof o.transform === 'object') return;
+  if (typeof o === 'object' && o !== null && typeof o.update === 'function') {
+    throw new TypeError(`${where}: opt is an update rule (a gradient transformation such as sgd(0.1)), not an Optimizer; pair it with a gradient source: optimizer(cleanGrad, rule) for plain gradients, optimizer(rwp(), rule) or optimizer(sam(), rule) for the flat-minimum methods`);
+  }
+  throw new TypeError(`${where}: opt must be an Optimizer made by optimizer(source, rule), got ${o === null ? 'null' : typeof o}`);
+}
+
 /** prepare(opt, params, state): the resolved source and the step's key (shared by every interpreter). */
 export function prepare(where: string, opt: Optimizer, params: Tree, state: OptimizerState, batch?: Batch): { readonly resolved: ResolvedSource; readonly stepKey: Key } {
   checkReady(where);
+  checkOptimizer(where, opt);
   checkParams(where, params);
   if (batch !== undefined) checkBatch(where, batch);
   checkState(where, opt, state, params);

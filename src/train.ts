@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { BatchError, HyperparameterError } from './errors.js';
 import type { Batch, LossFn } from './model.js';
-import type { Optimizer, OptimizerState, StepResult } from './optimizer.js';
+import { checkOptimizer, type Optimizer, type OptimizerState, type StepResult } from './optimizer.js';
 import { cpuCount } from '#host/runtime';
 import { sequential, type Interpreter } from './interpret/interpreter.js';
 import { parallel, type ParallelOptions } from './interpret/parallel.js';
@@ -80,6 +80,7 @@ export function workerCount(w: number | 'auto'): number {
  */
 export async function train(opt: Optimizer, model: LossFn | { readonly loss: LossFn }, params: Tree, data: TrainData, options: TrainOptions = {}): Promise<TrainResult> {
   checkReady('train');
+  checkOptimizer('train', opt);
   checkKeys('train', options, ['epochs', 'key', 'state', 'interpreter', 'workers', 'parallel', 'onStep', 'onEpoch']);
   const epochs = options.epochs ?? 1;
   if (!Number.isInteger(epochs) || epochs < 0) throw new RangeError(`train: epochs must be an integer ≥ 0, got ${String(epochs)}`);

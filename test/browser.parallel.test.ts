@@ -46,6 +46,7 @@ interface ParallelResult {
   readonly perStep: number[];
   readonly timeout: { before: number; hung: Failure; after: number; live: number };
   readonly close: { pending: Failure; later: Failure };
+  readonly busyPage: Failure;
   readonly scripts: { silent: Failure; missing: Failure; html: Failure; crossOrigin: Failure };
   readonly made: Failure;
   readonly badOption: Failure;
@@ -176,6 +177,12 @@ test('browser parallel: stepTimeout — a worker whose loss hangs is terminated 
   assert.ok(typeof first === 'number' && first > 0, `the loss before: ${first}`);
   assert.equal(next, first, 'the step after the timeout, on a new worker, gives the same loss as before it');
   assert.equal(live, 1, 'one live worker (the replacement)');
+});
+
+test('browser parallel: a reply that arrives while the page is busy past stepTimeout is taken, not judged late', () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.equal(result.busyPage.name, 'none', `${result.busyPage.name}: ${result.busyPage.message}`);
+  assert.ok(result.busyPage.ms >= 800, `the page was busy for ${result.busyPage.ms} ms (> stepTimeout 300 ms)`);
 });
 
 test('browser parallel: close() rejects the pending step and refuses later ones', () => {

@@ -138,8 +138,8 @@ test('browser: in a module Web Worker the wasm backend trains SGD, SAM and RWP w
 test('browser: Node-only features throw NotInBrowserError naming the feature; checkpoints round-trip as bytes; a Dataset from bytes batches', () => {
   assert.ok(result?.ok, `the page failed: ${result?.error}`);
   const { save, mnist } = result.errors;
-  assert.deepEqual(save, { name: 'NotInBrowserError', message: 'checkpoint save(dir) is not available in a browser: use serialize() / deserialize(), which work on bytes (store them with fetch, a Blob download or IndexedDB)' });
-  assert.deepEqual(mnist, { name: 'NotInBrowserError', message: "loading the 'mnist' dataset package is not available in a browser: fetch the images and labels yourself and build the Dataset with makeDataset (from 'optimix/data')" });
+  assert.deepEqual(save, { name: 'NotInBrowserError', message: 'checkpoint save(dir) is not available in a browser: use saveToIndexedDB() / loadFromIndexedDB(), toBlob() / fromBlob(), or serialize() / deserialize() on bytes' });
+  assert.deepEqual(mnist, { name: 'NotInBrowserError', message: "loading the 'mnist' dataset package is not available in a browser: fetch a dataset file with fetchDataset(url) (one encodeDataset wrote), or build the Dataset with makeDataset (both from 'optimix/data')" });
   assert.deepEqual(result.roundTrip, [1, 2, 3, 4, 0.5, -0.5]);
   assert.ok(result.bytes > 0);
   assert.deepEqual(result.shapes, [[[4, 2, 2, 1], [4, 2]], [[4, 2, 2, 1], [4, 2]]], 'a Dataset made from bytes, shuffled and batched');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { before, test } from 'node:test';
 import {
   HyperparameterError, LossError, NonFiniteError, StructureError, adam, adamw, applyGradients, applyIfFinite, cleanGrad, disposeTree, optimizer,
-  rmsprop, rwp, safe, scaleByAdam, sgd, step, trace, clipByGlobalNorm, accumulate, type Tree,
+  rmsprop, rwp, safe, scaleByAdam, sgd, step, train, trace, clipByGlobalNorm, accumulate, type Tree,
 } from '../src/index.js';
 import { regression, snapshot } from './helpers/problems.js';
 
@@ -136,4 +136,18 @@ test('a state of another rule is rejected by step with the differences named', (
   assert.throws(() => step(momentum, loss, params, batch, momentum.init(other)), /state\.transform\/0\/momentum\/kernel is float32\[2,2\], expected float32\[5,3\]/);
   for (const t of Object.values(params)) assert.ok(!t.isDisposed);
   disposeTree([params, batch, s, other]);
+});
+
+test('a bare update rule passed as the optimizer (train(sgd(0.1), …), as with optax) is refused, saying how to pair it with a source', async () => {
+  const { params, batch, loss } = regression(1);
+  const state = optimizer(cleanGrad, adam(0.1)).init(params);
+  const before = snapshot(params);
+  const n = tf.memory().numTensors;
+  const rule = /opt is an update rule .*not an Optimizer; pair it with a gradient source: optimizer\(cleanGrad, rule\)/;
+  await assert.rejects(train(sgd(0.1) as never, loss, params, [batch]), (e: Error) => e instanceof TypeError && rule.test(e.message) && e.message.startsWith('train: '));
+  assert.throws(() => step(adam(0.1) as never, loss, params, batch, state), (e: Error) => e instanceof TypeError && rule.test(e.message) && e.message.startsWith('step: '));
+  await assert.rejects(train({} as never, loss, params, [batch]), /train: opt must be an Optimizer made by optimizer\(source, rule\), got object/);
+  assert.deepEqual(snapshot(params), before, 'params untouched');
+  assert.equal(tf.memory().numTensors, n, 'nothing left behind');
+  disposeTree([params, batch, state]);
 });

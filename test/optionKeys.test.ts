@@ -43,6 +43,14 @@ function optionFunctions(): Map<string, { entry: string; keys: string[] }> {
 const k = om.key(7);
 const base = () => om.sgd(0.1);
 const cycle = { initValue: 0, peakValue: 1, warmupSteps: 2, decaySteps: 10 };
+/** packed(): a one-parameter checkpoint file's bytes (its tensors disposed). */
+function packed(): Uint8Array {
+  const params = { w: tf.zeros([1]) };
+  const state = om.optimizer(om.cleanGrad, base()).init(params);
+  const bytes = om.packCheckpoint({ params, state });
+  om.disposeTree([params, state]);
+  return bytes;
+}
 /** name → [leading arguments, valid options]; the options get the bad key added. */
 const TABLE: Record<string, () => readonly [readonly unknown[], Record<string, unknown>]> = {
   filterNoise: () => [[0.01], {}],
@@ -128,6 +136,12 @@ const TABLE: Record<string, () => readonly [readonly unknown[], Record<string, u
   registerWasmGradientKernels: () => [[], {}],
   transformation: () => [[() => null, (u: unknown, s: unknown) => [u, s]], {}],
   load: () => [['/nonexistent/optionKeys'], {}],
+  unpackCheckpoint: () => [[packed()], {}],
+  fromBlob: () => [[new Blob([packed()])], {}],
+  saveToIndexedDB: () => [['optionKeys', {}], {}],
+  loadFromIndexedDB: () => [['optionKeys'], {}],
+  listIndexedDB: () => [[], {}],
+  deleteFromIndexedDB: () => [['optionKeys'], {}],
   asTfOptimizer: () => [[om.optimizer(om.cleanGrad, base())], {}],
   fromModel: () => [[{ trainableWeights: [] }], {}],
   defineSource: () => [[], { kind: 'optionKeysProbe' }],

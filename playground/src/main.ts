@@ -44,5 +44,7 @@ async function show(id: string): Promise<void> {
   }
 }
 
-window.addEventListener('hashchange', () => void show(location.hash.slice(1)));
-void show(location.hash.slice(1));
+/** route(): the view id in the hash, without a view's own query (`#landscapes?own=sam` → `landscapes`). */
+const route = (): string => location.hash.slice(1).split('?')[0] ?? '';
+window.addEventListener('hashchange', () => void show(route()));
+void show(route());

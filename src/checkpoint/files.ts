@@ -82,7 +82,7 @@ export async function save(dir: string, input: CheckpointInput): Promise<Saved> 
  * or changed.
  */
 export async function load(dir: string, options: LoadOptions = {}): Promise<Loaded> {
-  checkKeys('load', options, ['params', 'opt']);
+  checkKeys('load', options, ['params', 'opt', 'allowLearningRateChange']);
   const { join, readFile } = fileSystem('checkpoint load(dir)');
   let text: string;
   try {

@@ -20,3 +20,6 @@ export {
   FASHION_TEST_POOL_SIZE,
 } from './fashionMnist.js';
 export { resolvePackageDir, clearDataCache, type DataPackage, type Pool } from './packages.js';
+// browser io (issue #15): a Dataset as one file (bytes, ArrayBuffer) and fetched from a URL.
+export { encodeDataset, decodeDataset, fetchDataset, DATASET_FORMAT, DATASET_VERSION, type FetchDatasetOptions } from './file.js';
+export { DatasetError } from './errors.js';

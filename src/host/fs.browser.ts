@@ -2,7 +2,7 @@
 import type * as Node from './fs.node.js';
 import { NotInBrowserError } from './notInBrowser.js';
 
-/** fileSystem(feature): throws NotInBrowserError naming `feature` (use serialize/deserialize, which work on bytes). */
+/** fileSystem(feature): throws NotInBrowserError naming `feature` (use IndexedDB, a Blob, or bytes instead). */
 export const fileSystem: typeof Node.fileSystem = (feature) => {
-  throw new NotInBrowserError(feature, 'use serialize() / deserialize(), which work on bytes (store them with fetch, a Blob download or IndexedDB)');
+  throw new NotInBrowserError(feature, 'use saveToIndexedDB() / loadFromIndexedDB(), toBlob() / fromBlob(), or serialize() / deserialize() on bytes');
 };

@@ -4,5 +4,5 @@ import { NotInBrowserError } from './notInBrowser.js';
 
 /** packageFiles(feature): throws NotInBrowserError naming `feature`. */
 export const packageFiles: typeof Node.packageFiles = (feature) => {
-  throw new NotInBrowserError(feature, "fetch the images and labels yourself and build the Dataset with makeDataset (from 'optimix/data')");
+  throw new NotInBrowserError(feature, "fetch a dataset file with fetchDataset(url) (one encodeDataset wrote), or build the Dataset with makeDataset (both from 'optimix/data')");
 };

@@ -164,7 +164,10 @@ export function workerPool(o: PoolOptions) {
           for (let m = slot.port.poll(); m !== undefined && slot.dead === undefined; m = slot.port.poll()) receive(slot, m.message as Message);
           if (slot.pending.has(id)) slot.fail(new WorkerError(`parallel: worker ${slot.index} did not answer within ${Math.round(performance.now() - t0)} ms (stepTimeout ${o.stepTimeout} ms); it was terminated and will be replaced`));
         };
-        slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject, timer: o.stepTimeout > 0 ? setTimeout(late, o.stepTimeout) : undefined });
+        // Where a port cannot be polled (a page), a reply already queued is delivered by its event: judge after it (the
+        // order of message and timer tasks is the browser's; Chromium 156 ran the message first even without this).
+        const judge = canPoll ? late : (): void => void setTimeout(late, 0);
+        slot.pending.set(id, { resolve: resolve as (r: OkReply) => void, reject, timer: o.stepTimeout > 0 ? setTimeout(judge, o.stepTimeout) : undefined });
         slot.port.ref();
         slot.port.post({ id, ...message }, transfer);
       });

@@ -125,6 +125,23 @@ async function main(): Promise<unknown> {
     await timed.close();
   }
 
+  // A reply that arrives while the page is busy past stepTimeout (marker 777: 800 ms here) is taken, not judged late.
+  const slowPage: Batch = { x: tf.fill([4, 2], 777), y: tf.ones([4, 1]) };
+  const busy = parallel({ workers: 1, model: hang, stepTimeout: 300 });
+  let busyPage;
+  try {
+    const run = async (b: Batch) => {
+      const r = await busy.step(linOpt, hang, lin, b, linState);
+      disposeTree([r.params, r.state]);
+      return r.value;
+    };
+    await run(plain); // the loss is proven: from now on the page evaluates one branch itself
+    busyPage = await thrown(() => run(slowPage));
+  } finally {
+    await busy.close();
+  }
+  disposeTree(slowPage);
+
   // close(): a step pending in a hanging worker rejects; every later step is refused.
   const closing = parallel({ workers: 1, model: hang });
   const pending = thrown(() => closing.step(linOpt, hang, lin, marked, linState));
@@ -153,7 +170,7 @@ async function main(): Promise<unknown> {
   const badOption = await thrown(() => parallel({ workerScript: 42 as unknown as string }));
 
   disposeTree([init, lin, plain, marked, linState, batches]);
-  return { docs, kinds, sequential, parallel: parallelRuns, variants, drawnAhead, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
+  return { docs, kinds, busyPage, sequential, parallel: parallelRuns, variants, drawnAhead, trainAuto, memory, perStep, timeout, close, scripts, made, badOption, methods: [...METHODS], tensorsAtEnd: tf.memory().numTensors - start };
 }
 
 main().then(
