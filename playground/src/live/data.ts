@@ -1,21 +1,23 @@
-// The live view's data: the MNIST subset shipped with the playground (public/mnist-subset.bin, 1,000 train + 500
-// test digits), fetched once, and its training labels with symmetric label noise (the test labels stay true).
+// The live view's data: the MNIST subset shipped with the playground (public/mnist-train.bin, 1,000 digits, and
+// public/mnist-test.bin, 500; optimix dataset files written by scripts/playground-data.ts), fetched once with
+// optimix/data's fetchDataset, and the training labels with symmetric label noise (the test labels stay true).
 import { foldName, key } from 'optimix';
-import { makeDataset, noisyLabels, type Dataset } from 'optimix/data';
-import { decodeSubset, type Subset } from './format.ts';
+import { fetchDataset, makeDataset, noisyLabels, type Dataset } from 'optimix/data';
 
-/** The asset's URL, relative to the page (the build's base is './'). */
-export const SUBSET_URL = `${import.meta.env.BASE_URL}mnist-subset.bin`;
+/** The train and test splits. */
+export interface Subset {
+  readonly train: Dataset;
+  readonly test: Dataset;
+}
+
+/** The assets' URLs, relative to the page (the build's base is './'). */
+export const SUBSET_URLS = { train: `${import.meta.env.BASE_URL}mnist-train.bin`, test: `${import.meta.env.BASE_URL}mnist-test.bin` } as const;
 
 let loading: Promise<Subset> | undefined;
 
-/** fetchSubset(): the subset's train and test Datasets (fetched and decoded on first call). */
-export function fetchSubset(url = SUBSET_URL): Promise<Subset> {
-  loading ??= (async () => {
-    const res = await fetch(url);
-    if (!res.ok) throw new Error(`fetching ${url}: HTTP ${res.status} ${res.statusText}`);
-    return decodeSubset(new Uint8Array(await res.arrayBuffer()), url);
-  })();
+/** fetchSubset(): the subset's train and test Datasets (fetched on first call; a failed fetch is retried on the next). */
+export function fetchSubset(): Promise<Subset> {
+  loading ??= Promise.all([fetchDataset(SUBSET_URLS.train), fetchDataset(SUBSET_URLS.test)]).then(([train, test]) => ({ train, test }));
   loading.catch(() => (loading = undefined));
   return loading;
 }

@@ -32,7 +32,9 @@ const WAYS: Readonly<Record<Mixes, readonly boolean[]>> = { sequential: [false],
 
 /** mount(root): draw the view, load the digits, mark data-state="ready", then run the default comparison. */
 export async function mount(root: HTMLElement): Promise<void> {
-  const { settings: initial, problems: urlProblems } = parseSettings(location.search);
+  // Settings from the hash's query (`#live?epochs=10`, as the shell routes) or else the page's (`?epochs=10#live`).
+  const q = location.hash.indexOf('?');
+  const { settings: initial, problems: urlProblems } = parseSettings(q >= 0 ? location.hash.slice(q + 1) : location.search);
   root.classList.add('live');
   const intro = Object.assign(document.createElement('p'), { className: 'live-intro', textContent: INTRO.replace(/\n/g, ' ') });
   const ui = controls(initial);
