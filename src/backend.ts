@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { wasmPathsProblem, type WasmPaths } from './wasmPaths.js';
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { envVar, processHandlerGuard } from '#host/runtime';
@@ -15,16 +16,17 @@ export interface ReadyOptions {
   /** Called with a message when the requested backend cannot start and `cpu` is used. */
   readonly onFallback?: (message: string) => void;
   /**
-   * Where the page serves tfjs-backend-wasm's `.wasm` files (a URL prefix ending in `/`): calls `setWasmPaths(prefix)`
-   * and remembers it, so that the parallel interpreter's workers load the same binary. Default: tfjs's (beside the script).
+   * Where the page serves tfjs-backend-wasm's `.wasm` files: a URL prefix ending in `/`, or a URL per file (as a
+   * bundler's asset imports give them); calls `setWasmPaths` with it and remembers it, so that the parallel
+   * interpreter's workers load the same binary. Default: tfjs's (beside the script).
    */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: WasmPaths;
 }
 
-let wasmPrefix: string | undefined;
+let wasmPrefix: WasmPaths | undefined;
 
-/** wasmPathsGiven(): the prefix last given to `ready({ wasmPaths })`, if any (what the parallel interpreter sends its workers). */
-export const wasmPathsGiven = (): string | undefined => wasmPrefix;
+/** wasmPathsGiven(): the paths last given to `ready({ wasmPaths })`, if any (what the parallel interpreter sends its workers). */
+export const wasmPathsGiven = (): WasmPaths | undefined => wasmPrefix;
 
 let gradientsLoaded: Promise<void> | undefined;
 const kernelInstallers: Array<(backend: BackendName) => void> = [];
@@ -50,7 +52,8 @@ function loadGradients(): Promise<void> {
 export async function ready(options: ReadyOptions = {}): Promise<BackendName> {
   checkKeys('ready', options, ['backend', 'onFallback', 'wasmPaths']);
   if (options.wasmPaths !== undefined) {
-    if (typeof options.wasmPaths !== 'string' || options.wasmPaths === '') throw new TypeError(`ready: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got ${String(options.wasmPaths)}`);
+    const problem = wasmPathsProblem(options.wasmPaths);
+    if (problem !== undefined) throw new TypeError(`ready: ${problem}`);
     try {
       setWasmPaths(options.wasmPaths);
     } catch {

@@ -95,3 +95,4 @@ export { saveToIndexedDB, loadFromIndexedDB, listIndexedDB, deleteFromIndexedDB,
 export { BrowserOnlyError } from './host/browserOnly.js';
 // browser parallel (issue #15): how a page names the parallel interpreter's worker script (parallel({ workerScript })).
 export type { WorkerScript } from './host/threads.js';
+export { WASM_FILE_NAMES, type WasmPaths } from './wasmPaths.js';

@@ -36,6 +36,13 @@ test('workerScript under Node: a URL of the worker entry runs it (= sequential, 
 test('workerScript and wasmPaths: wrong types are refused at once, naming the option', async () => {
   assert.throws(() => parallel({ workerScript: '' }), { name: 'TypeError', message: 'parallel: workerScript must be a URL, a non-empty string or a function returning a Worker, got ' });
   assert.throws(() => parallel({ workerScript: 3 as unknown as string }), /workerScript must be a URL, a non-empty string or a function returning a Worker, got 3/);
-  assert.throws(() => parallel({ wasmPaths: '' }), { name: 'TypeError', message: "parallel: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got " });
-  await assert.rejects(() => ready({ wasmPaths: 7 as unknown as string }), { name: 'TypeError', message: "ready: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got 7" });
+  assert.throws(() => parallel({ wasmPaths: '' }), { name: 'TypeError', message: "parallel: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/') or a URL per .wasm file, got ''" });
+  await assert.rejects(() => ready({ wasmPaths: 7 as unknown as string }), { name: 'TypeError', message: "ready: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/') or a URL per .wasm file ({ 'tfjs-backend-wasm-simd.wasm': url, … }), got 7" });
+  // A URL per file (what Vite's `?url` imports give): the names must be tfjs-backend-wasm's, the URLs non-empty.
+  assert.throws(() => parallel({ wasmPaths: { 'tfjs-backend-wasm-simd.wasm': '/a.wasm', 'backend-simd.wasm': '/b.wasm' } as never }), { name: 'TypeError', message: "parallel: wasmPaths: 'backend-simd.wasm' is not one of tfjs-backend-wasm's files ('tfjs-backend-wasm.wasm', 'tfjs-backend-wasm-simd.wasm', 'tfjs-backend-wasm-threaded-simd.wasm')" });
+  assert.throws(() => parallel({ wasmPaths: { 'tfjs-backend-wasm-simd.wasm': '' } }), /parallel: wasmPaths\['tfjs-backend-wasm-simd.wasm'\] must be a non-empty URL string, got $/);
+  assert.throws(() => parallel({ wasmPaths: {} }), /parallel: wasmPaths: a URL per .wasm file needs at least one file/);
+  assert.throws(() => parallel({ wasmPaths: ['/wasm/'] as never }), /got an array/);
+  const ok = parallel({ wasmPaths: { 'tfjs-backend-wasm-simd.wasm': '/assets/simd-1a2b.wasm' } });
+  await ok.close();
 });

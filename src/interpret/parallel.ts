@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { wasmPathsGiven, type BackendName } from '../backend.js';
+import { wasmPathsProblem, type WasmPaths } from '../wasmPaths.js';
 import type { WorkerScript } from '../host/threads.js';
 import type { Batch, LossFn } from '../model.js';
 import { finish, keepResult, prepare, type Optimizer, type OptimizerState, type StepResult } from '../optimizer.js';
@@ -48,10 +49,11 @@ export interface ParallelOptions {
    */
   readonly workerScript?: WorkerScript;
   /**
-   * The URL prefix the workers load tfjs-backend-wasm's `.wasm` files from; default the one given to `ready({ wasmPaths })`,
-   * else tfjs's own (beside the worker script). A page sets it as it set its own, so that every thread loads the same binary.
+   * Where the workers load tfjs-backend-wasm's `.wasm` files from (a URL prefix, or a URL per file); default what was
+   * given to `ready({ wasmPaths })`, else tfjs's own (beside the worker script). A page sets it as it set its own, so
+   * that every thread loads the same binary.
    */
-  readonly wasmPaths?: string;
+  readonly wasmPaths?: WasmPaths;
   /**
    * How long (ms) a thread that waits for the other keeps polling before it sleeps; default 20, 0 never polls (in a
    * page nothing polls: replies come by event, and `spin` only bounds a step's wait for drawAhead's normals). Waking a
@@ -161,7 +163,8 @@ export function parallel(options: ParallelOptions = {}): ParallelInterpreter {
   const script = options.workerScript;
   if (script !== undefined && !(script instanceof URL) && typeof script !== 'function' && !(typeof script === 'string' && script !== '')) throw new TypeError(`parallel: workerScript must be a URL, a non-empty string or a function returning a Worker, got ${String(script)}`);
   const wasmPaths = options.wasmPaths ?? wasmPathsGiven();
-  if (wasmPaths !== undefined && !(typeof wasmPaths === 'string' && wasmPaths !== '')) throw new TypeError(`parallel: wasmPaths must be a URL prefix (a non-empty string such as '/wasm/'), got ${String(wasmPaths)}`);
+  const wasmProblem = wasmPaths === undefined ? undefined : wasmPathsProblem(wasmPaths);
+  if (wasmProblem !== undefined) throw new TypeError(`parallel: ${wasmProblem}`);
   let model: ModelRef | undefined = options.model === undefined ? undefined : toModelRef(options.model, 'parallel');
   // Losses a worker has evaluated: only those does this thread evaluate too (a hanging loss must hang a worker).
   const proven = new WeakSet<LossFn>();

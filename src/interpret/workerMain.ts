@@ -1,6 +1,7 @@
 // A gradient worker's logic, on any host: its own tfjs WASM backend; evaluates resolved gradient-source nodes on the
 // tensors it is sent. Its entries, which only find their init data and port: worker.ts (Node) and browserWorker.ts (a page).
 import * as tf from '@tensorflow/tfjs-core';
+import { describeWasmPaths, type WasmPaths } from '../wasmPaths.js';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { canPoll } from '#host/worker_threads';
 import type { ThreadSide } from '../host/threads.js';
@@ -94,8 +95,8 @@ export interface WorkerInit {
   readonly kernels?: WasmKernelOptions;
   /** How long (ms) to poll the port for the next request before sleeping (only where the host can poll). */
   readonly spin: number;
-  /** The wasm files' prefix the main thread set (setWasmPaths), so that this worker loads the same binary. */
-  readonly wasmPaths?: string;
+  /** The wasm files' prefix or URLs the main thread set (setWasmPaths), so that this worker loads the same binary. */
+  readonly wasmPaths?: WasmPaths;
 }
 
 /** What differs between the hosts' workers. */
@@ -123,7 +124,7 @@ export function serveWorker({ init, port, toParent }: ThreadSide, { heapUsed, im
     let fellBack = '';
     await ready({ backend, onFallback: (m) => void (fellBack = m) });
     // A worker on another backend than the one asked for would not compute the same numbers: refuse to start.
-    if (fellBack !== '') throw new Error(`the '${backend}' backend could not start in the worker (${wasmPaths === undefined ? 'no wasm prefix was given: in a page, pass ready({ wasmPaths }) or parallel({ wasmPaths }) with the prefix the page serves the .wasm files from' : `wasm prefix ${wasmPaths}`})`);
+    if (fellBack !== '') throw new Error(`the '${backend}' backend could not start in the worker (${wasmPaths === undefined ? 'no wasm paths were given: in a page, pass ready({ wasmPaths }) or parallel({ wasmPaths }) with the prefix (or the URL of each file) the page serves the .wasm files from' : describeWasmPaths(wasmPaths)})`);
     return loadLoss(model);
   })();
   start.then(

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { canPoll, spawnThread } from '#host/worker_threads';
 import type { Thread, ThreadPort, WorkerScript } from '../host/threads.js';
 import type { BackendName } from '../backend.js';
+import type { WasmPaths } from '../wasmPaths.js';
 import { wasmKernelSettings } from '../kernels/index.js';
 import type { ModelRef } from './modelRef.js';
 import { workerSource } from './workerSource.js';
@@ -40,7 +41,7 @@ export interface PoolOptions {
   /** The worker script (default: optimix's worker for this host). */
   readonly script: WorkerScript | undefined;
   /** The wasm files' prefix to give the workers (the page's setWasmPaths prefix), if any. */
-  readonly wasmPaths: string | undefined;
+  readonly wasmPaths: WasmPaths | undefined;
   /** Normals a worker drew ahead for this thread. */
   readonly onNormals: (m: NormalsMessage) => void;
 }

@@ -1,10 +1,4 @@
-// A gradient worker of the page's parallel interpreter: optimix's browser worker (the 'optimix/worker' export), told
-// first where Vite put the wasm binaries (hashed file names, so there is no one prefix to pass as `wasmPaths`).
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import plain from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm?url';
-import simd from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-simd.wasm?url';
-import threaded from '@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm-threaded-simd.wasm?url';
+// A gradient worker of the page's parallel interpreter: optimix's browser worker (the 'optimix/worker' entry), bundled
+// by Vite from the sources. It needs nothing else: the wasm files' URLs (hashed by Vite) reach it from
+// ready({ wasmPaths }) in boot.ts, which the parallel interpreter sends to its workers.
 import '../../../src/interpret/browserWorker.ts';
-
-// Runs before the first message (the worker's init) can arrive: the worker's ready() then loads these files.
-setWasmPaths({ 'tfjs-backend-wasm.wasm': plain, 'tfjs-backend-wasm-simd.wasm': simd, 'tfjs-backend-wasm-threaded-simd.wasm': threaded });
