@@ -2,21 +2,17 @@
 // fresh project (tfjs from the npm cache), run the README's quickstart verbatim as JavaScript and as TypeScript
 // (type-checked under strict by this project's TypeScript), and check every mistake's error through the installed package.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { copyFile, cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { installTarball, node, run, type Installed } from './helpers/tarball.js';
 
-const run = promisify(execFile);
 const root = fileURLToPath(new URL('..', import.meta.url));
 const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
 const tsx = new URL('../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
 /** The TypeScript 7 (native compiler) the quickstart is also checked with, installed into the temporary project. */
 const TS7 = '7.0.2';
-let work = '';
 let app = '';
 
 /** The first ```lang block after the heading `## title` in README.md, verbatim. */
@@ -29,29 +25,14 @@ async function readmeBlock(title: string, lang: string): Promise<string> {
   return m[1] as string;
 }
 
-const node = (args: string[], cwd: string, timeout = 60_000) => run(process.execPath, args, { cwd, timeout, maxBuffer: 1 << 24 });
-
+let installed: Installed | undefined;
 before(async () => {
-  work = await mkdtemp(join(tmpdir(), 'optimix-newcomer-'));
-  app = join(work, 'app');
-  await mkdir(app);
-  // Build and pack a copy (what the package ships, plus what builds it), so the worktree's own dist/ is never touched.
-  const pkg = join(work, 'pkg');
-  const skip = new Set(['node_modules', 'dist', 'out', '.cache', '.git', 'docs/api']);
-  await cp(root, pkg, { recursive: true, filter: (from) => !skip.has(relative(root, from)) });
-  await symlink(join(root, 'node_modules'), join(pkg, 'node_modules'), 'dir');
-  await node(['scripts/build.mjs'], pkg, 120_000);
-  const npm = process.env['npm_execpath'];
-  const packArgs = ['pack', '--pack-destination', work, '--json', '--silent', '--ignore-scripts']; // built just above: prepack's build would print into the JSON
-  const { stdout } = npm !== undefined && npm.endsWith('.js') ? await node([npm, ...packArgs], pkg) : await run('npm', packArgs, { cwd: pkg, timeout: 60_000 });
-  const tarball = join(work, (JSON.parse(stdout) as Array<{ filename: string }>)[0]!.filename);
-  await writeFile(join(app, 'package.json'), JSON.stringify({ name: 'newcomer-app', private: true, type: 'module' }));
-  const installArgs = ['install', tarball, '@tensorflow/tfjs-core@4.22.0', `typescript@${TS7}`, '--prefer-offline', '--no-audit', '--no-fund', '--silent'];
-  await (npm !== undefined && npm.endsWith('.js') ? node([npm, ...installArgs], app, 120_000) : run('npm', installArgs, { cwd: app, timeout: 120_000 }));
+  installed = await installTarball('newcomer', ['@tensorflow/tfjs-core@4.22.0', `typescript@${TS7}`]);
+  ({ app } = installed);
 });
 
 after(async () => {
-  if (work !== '') await rm(work, { recursive: true, force: true });
+  await installed?.cleanUp();
 });
 
 /** The output the README shows under "It prints", verbatim (its indented block). */
