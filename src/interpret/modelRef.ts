@@ -100,7 +100,8 @@ async function loadModule(ref: ModuleRef): Promise<LossFn> {
   const url = moduleUrl(ref.module);
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    // A user's module by URL, at run time: bundlers are told to leave it alone.
+    mod = (await import(/* @vite-ignore */ /* webpackIgnore: true */ url)) as Record<string, unknown>;
   } catch (e) {
     if ((e as { code?: string }).code === 'ERR_UNKNOWN_FILE_EXTENSION') throw new ModelRefError(`cannot import the loss module ${url}: ${(e as Error).message}; a TypeScript module needs tsx (run with \`npx tsx\`), or write it as .js/.mjs for plain node`);
     if ((e as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && url.startsWith('file:')) throw new ModelRefError(`cannot import the loss module ${url} (a relative path is resolved against the working directory, ${cwd()}; or pass new URL('./model.ts', import.meta.url)): ${(e as Error).message}`);

@@ -83,7 +83,8 @@ const toImport = (req: EvalRequest | MemoryRequest, always: boolean): string[] =
   return missing.length > 0 && (always || !('node' in req && known(req.node))) ? missing : [];
 };
 const load = (m: string): Promise<void> => {
-  const p = loading.get(m) ?? import(m).then(() => void loaded.add(m));
+  // A kind's defining module, by the URL it registered with: bundlers are told to leave the import alone.
+  const p = loading.get(m) ?? import(/* @vite-ignore */ /* webpackIgnore: true */ m).then(() => void loaded.add(m));
   loading.set(m, p);
   return p;
 };
