@@ -5,21 +5,20 @@
 // on, and must end where the uninterrupted run of the first load ended, bit for bit — as must a module Web Worker resuming
 // from IndexedDB, and this Node process resuming from the page's Blob.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium, type Chromium } from './helpers/chromium.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeTree, fold, key, optimizer, ready, rwp, sgd, train, unpackCheckpoint, type Tree } from '../src/index.js';
 import { batches, encodeDataset, makeDataset, type Dataset } from '../src/data/index.js';
 import { mlp } from '../src/models/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 /** The served dataset: 32 images of 4×4×1, class 1 where the pixels sum above 0 (both classes occur). */
@@ -56,15 +55,14 @@ interface IoResult {
 
 let server: Server | undefined;
 let browser: BrowserContext | undefined;
-let profile = '';
+let chromium: Chromium | undefined;
 const consoleErrors: string[] = [];
 const notFound: string[] = [];
 let first: IoResult | undefined;
 let second: IoResult | undefined;
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
-  if (profile !== '') rmSync(profile, { recursive: true, force: true });
 });
 
 /** result(tab): what the page leaves in window.optimixIoResult (waits up to 60 s). */
@@ -74,7 +72,6 @@ async function result(tab: Page): Promise<IoResult> {
 }
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const built = await build({ entryPoints: [join(root, 'test/browser/io.page.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' });
   const page = built.outputFiles[0]!.text;
   const worker = (await build({ entryPoints: [join(root, 'test/browser/io.worker.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' })).outputFiles[0]!.text;
@@ -94,13 +91,8 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  profile = mkdtempSync(join(tmpdir(), 'optimix-chromium-io-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
   const tab = await browser.newPage();
   tab.on('console', (m) => {
     // The page's own fetch of /data/missing.bin answers 404, which Chromium logs as a console error.

@@ -4,20 +4,19 @@
 // a few broken worker scripts, and run in Debian's Chromium: module Web Workers give the same numbers as the page's
 // sequential interpreter and as Node's, bit for bit; timeouts, bad scripts and close() fail with a WorkerError.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, type Chromium } from './helpers/chromium.js';
 import { parallel, ready } from 'optimix';
 import { parallelWorkload } from './browser/parallelWorkload.js';
 import type { Run } from './browser/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 /** bundle(entry): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory. */
@@ -55,15 +54,14 @@ interface ParallelResult {
 
 let server: Server | undefined;
 let browser: BrowserContext | undefined;
-let profile = '';
+let chromium: Chromium | undefined;
 let origin = '';
 let result: ParallelResult | undefined;
 const consoleErrors: string[] = [];
 const served: string[] = [];
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
-  if (profile !== '') rmSync(profile, { recursive: true, force: true });
 });
 
 let inNode: Promise<{ sequential: Run[]; parallel: Run[] }> | undefined;
@@ -82,7 +80,6 @@ const nodeRuns = (): Promise<{ sequential: Run[]; parallel: Run[] }> =>
   })());
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const page = await bundle(join(root, 'test/browser/parallelPage.ts'));
   const worker = await bundle(join(root, 'src/interpret/browserWorker.ts'));
   const kindsWorker = await bundle(join(root, 'test/browser/kindsWorker.ts'));
@@ -103,13 +100,8 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  profile = mkdtempSync(join(tmpdir(), 'optimix-chromium-'));
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
   const tab = await browser.newPage();
   tab.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(`${m.text()} (${m.location().url})`);

@@ -4,36 +4,35 @@
 // server with the config docs/browser.md gives — then run in Debian's Chromium. Each trains SGD, SAM and RWP and RWP on
 // one Web Worker; the losses must equal this process's (Node, wasm) bit for bit, with no console error and no tensor left.
 import assert from 'node:assert/strict';
-import { copyFile, cp, mkdir, readFile } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { copyFile, cp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build as esbuild } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, type Chromium } from './helpers/chromium.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { cleanGrad, key, optimizer, ready, rwp, sam, sgd, train } from 'optimix';
 import { mlp } from 'optimix/models';
-import { CHROMIUM, serveStatic } from './helpers/playground.js';
+import { serveStatic } from './helpers/playground.js';
 import { installTarball, type Installed } from './helpers/tarball.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pageDir = join(root, 'test/browser/tarball');
 let installed: Installed | undefined;
+let chromium: Chromium | undefined;
 let browser: BrowserContext | undefined;
 const closers: Array<() => Promise<void>> = [];
 
 before(async () => {
   installed = await installTarball('in-a-page', ['@tensorflow/tfjs-core@4.22.0', '@tensorflow/tfjs-backend-wasm@4.22.0']);
   await cp(pageDir, join(installed.app, 'src'), { recursive: true });
-  browser = await chromium.launchPersistentContext(join(installed.work, 'profile'), {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
 });
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   for (const c of closers) await c();
   await installed?.cleanUp();
 });
@@ -99,7 +98,6 @@ test('the packed package in a page bundled by esbuild (docs/browser.md): SGD, SA
   const common = { bundle: true, platform: 'browser', format: 'esm', absWorkingDir: app, logLevel: 'silent' } as const;
   await esbuild({ ...common, entryPoints: ['src/esbuild.js'], outfile: join(site, 'page.js') });
   await esbuild({ ...common, entryPoints: ['node_modules/optimix/dist/interpret/browserWorker.js'], outfile: join(site, 'optimix-worker.js') });
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(join(site, 'index.html'), '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./page.js"></script>');
   const s = await serveStatic(site);
   closers.push(() => new Promise((r) => s.server.close(() => r())));
@@ -110,7 +108,6 @@ test('the packed package in a page built by `vite build` (no config; the default
   const app = installed!.app;
   const { build } = await import('vite');
   const html = join(app, 'index.html');
-  const { writeFile } = await import('node:fs/promises');
   await writeFile(html, '<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="./src/vite.js"></script>');
   await build({ root: app, configFile: false, base: './', logLevel: 'silent', build: { outDir: join(app, 'site-vite'), target: 'es2022' } });
   const s = await serveStatic(join(app, 'site-vite'));
@@ -132,7 +129,6 @@ test("the packed package on Vite's dev server, with the optimizeDeps that docs/b
 test("the dev-server config names every fp-ts module optimix imports (a worker's CommonJS imports are not found by Vite's scan)", async () => {
   const config = await readFile(join(pageDir, 'vite.config.js'), 'utf8');
   const docs = await readFile(join(root, 'docs/browser.md'), 'utf8');
-  const { execFileSync } = await import('node:child_process');
   const used = [...new Set(execFileSync('grep', ['-rhoE', "from 'fp-ts/lib/[A-Za-z]+\\.js'", join(root, 'src')], { encoding: 'utf8' }).match(/fp-ts\/lib\/[A-Za-z]+\.js/g) ?? [])].sort();
   assert.ok(used.length > 0);
   for (const m of used) {

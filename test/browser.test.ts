@@ -6,19 +6,18 @@
 // interpreter on Web Workers: test/browser.parallel.test.ts). Also: the browser bundles of the entry points import no `node:` module
 // and use no `process`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile } from 'esbuild';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
+import { launchChromium, type Chromium } from './helpers/chromium.js';
 import { ready } from 'optimix';
 import { workload, type Run } from './browser/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = '/usr/bin/chromium';
 const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index', 'interpret/browserWorker'];
 
@@ -45,11 +44,10 @@ test('browser: every entry point (main, laws, data, models, flatness, plot, and 
 
 let server: Server | undefined;
 let browser: BrowserContext | undefined;
-let profile = '';
+let chromium: Chromium | undefined;
 after(async () => {
-  await browser?.close();
+  await chromium?.close();
   await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
-  if (profile !== '') rmSync(profile, { recursive: true, force: true });
 });
 
 interface PageResult {
@@ -74,7 +72,6 @@ const notFound: string[] = [];
 const wasmServed: string[] = [];
 
 before(async () => {
-  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const page = (await bundle(join(root, 'test/browser/page.ts'))).code;
   const worker = (await bundle(join(root, 'test/browser/worker.ts'))).code;
   server = createServer((req, res) => {
@@ -91,14 +88,8 @@ before(async () => {
   });
   await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as { port: number };
-  profile = mkdtempSync(join(tmpdir(), 'optimix-chromium-'));
-  // A fresh profile (--user-data-dir, which playwright takes as launchPersistentContext's first argument).
-  browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  chromium = await launchChromium();
+  browser = chromium.browser;
   const tab = await browser.newPage();
   tab.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());

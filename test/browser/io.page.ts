@@ -9,34 +9,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { deleteFromIndexedDB, disposeTree, fromBlob, key, listIndexedDB, loadFromIndexedDB, saveToIndexedDB, ready, toBlob, train, type OptimizerState, type Tree } from 'optimix';
 import { fetchDataset } from 'optimix/data';
 import { bits, resume, setup } from './io.shared.js';
-
-/** The page's Worker constructor (module workers), typed here (the project type-checks without the DOM library). */
-declare const Worker: new (url: string, options: { type: 'module' }) => { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: { message: string }) => void) | null; terminate(): void };
-
-/** inWorker(ms): what test/browser/io.worker.ts posts, or a failure if it errs or says nothing within ms. */
-function inWorker(ms: number): Promise<unknown> {
-  return new Promise((resolve) => {
-    const w = new Worker('/io.worker.js', { type: 'module' });
-    const done = (r: unknown) => {
-      clearTimeout(timer);
-      w.terminate();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, error: `the worker did not answer within ${ms} ms` }), ms);
-    w.onmessage = (e) => done(e.data);
-    w.onerror = (e) => done({ ok: false, error: `the worker failed: ${e.message}` });
-  });
-}
-
-/** name and message of what fn threw or rejected with (or 'none'). */
-async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-    return { name: 'none', message: '' };
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-}
+import { inWorker, thrown } from './pageTools.js';
 
 /** The page's IndexedDB object store prototype (typed here: the project type-checks without the DOM library). */
 declare const IDBObjectStore: { prototype: { name: string; transaction: { abort(): void }; put(value: unknown, key?: unknown): unknown } };
@@ -83,7 +56,7 @@ async function main(): Promise<unknown> {
     disposeTree([full.params, full.state, first.params, first.state, back.params, back.state]);
   } else {
     const { meta, ...rest } = await resume(setupDone);
-    const worker = await inWorker(60_000);
+    const worker = await inWorker('/io.worker.js', 60_000);
     const other = { w: tf.zeros([1]) };
     const errors = {
       missing: await thrown(() => loadFromIndexedDB('nope')),

@@ -5,38 +5,11 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { cleanGrad, deserialize, disposeTree, key, optimizer, ready, save, serialize, sgd, type Tree } from 'optimix';
 import { batches, loadMnist, makeDataset, shuffle } from 'optimix/data';
 import { workload } from './workload.js';
+import { inWorker, thrown } from './pageTools.js';
 
 // The two page APIs used below (the project type-checks without the DOM library).
 declare const localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
 declare const caches: { open(name: string): Promise<{ put(url: string, r: Response): Promise<void>; match(url: string): Promise<Response | undefined> }> };
-
-/** The page's Worker constructor (module workers), typed here for the same reason. */
-declare const Worker: new (url: string, options: { type: 'module' }) => { onmessage: ((e: { data: unknown }) => void) | null; onerror: ((e: { message: string }) => void) | null; terminate(): void };
-
-/** inWorker(ms): what test/browser/worker.ts posts, or a failure if it errs or says nothing within ms. */
-function inWorker(ms: number): Promise<unknown> {
-  return new Promise((resolve) => {
-    const w = new Worker('/worker.js', { type: 'module' });
-    const done = (r: unknown) => {
-      clearTimeout(timer);
-      w.terminate();
-      resolve(r);
-    };
-    const timer = setTimeout(() => done({ ok: false, error: `the worker did not answer within ${ms} ms` }), ms);
-    w.onmessage = (e) => done(e.data);
-    w.onerror = (e) => done({ ok: false, error: `the worker failed: ${e.message}` });
-  });
-}
-
-/** name and message of what fn threw (or 'none'). */
-async function thrown(fn: () => unknown): Promise<{ name: string; message: string }> {
-  try {
-    await fn();
-    return { name: 'none', message: '' };
-  } catch (e) {
-    return { name: (e as Error).name, message: (e as Error).message };
-  }
-}
 
 async function main(): Promise<unknown> {
   setWasmPaths('/wasm/');
@@ -67,7 +40,7 @@ async function main(): Promise<unknown> {
     disposeTree(b);
     return s;
   });
-  const worker = await inWorker(30_000);
+  const worker = await inWorker('/worker.js', 30_000);
   return { worker, backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength, shapes, tensorsAtEnd: tf.memory().numTensors - before };
 }
 

@@ -6,10 +6,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
+import { launchChromium } from './chromium.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-export const CHROMIUM = '/usr/bin/chromium';
+export { CHROMIUM } from './chromium.js';
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.png': 'image/png', '.svg': 'image/svg+xml', '.bin': 'application/octet-stream', '.md': 'text/markdown' };
 
 let built: Promise<string> | undefined;
@@ -56,17 +57,10 @@ export interface PlaygroundSession {
 
 /** playgroundSession(viewport): build, serve and launch Chromium (headless, a fresh profile). */
 export async function playgroundSession(viewport = { width: 1280, height: 860 }): Promise<PlaygroundSession> {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium; .ci/run does it)`);
   const dir = await buildPlayground();
   const { server, origin, notFound } = await serveStatic(dir);
-  const profile = mkdtempSync(join(tmpdir(), 'optimix-chromium-'));
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    timeout: 30_000,
-  });
+  const chromium = await launchChromium(viewport);
+  const { browser } = chromium;
   const errors: string[] = [];
   const openView = async (id: string, timeout = 30_000): Promise<Page> => {
     const tab = await browser.newPage();
@@ -87,9 +81,8 @@ export async function playgroundSession(viewport = { width: 1280, height: 860 })
     notFound,
     openView,
     close: async () => {
-      await browser.close();
+      await chromium.close();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      rmSync(profile, { recursive: true, force: true });
     },
   };
 }
