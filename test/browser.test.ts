@@ -60,6 +60,7 @@ interface PageResult {
   readonly bytes: number;
   readonly shapes: number[][][];
   readonly tensorsAtEnd: number;
+  readonly subpaths: { lawOk: boolean; sharpness: number; svg: boolean };
   readonly worker: { ok: boolean; error?: string; backend: string; runs: Run[] };
   readonly errors: Record<string, { name: string; message: string }>;
 }
@@ -135,4 +136,12 @@ test('browser: Node-only features throw NotInBrowserError naming the feature; ch
   assert.ok(result.bytes > 0);
   assert.deepEqual(result.shapes, [[[4, 2, 2, 1], [4, 2]], [[4, 2, 2, 1], [4, 2]]], 'a Dataset made from bytes, shuffled and batched');
   assert.equal(result.tensorsAtEnd, 0, 'tensors left by the page');
+});
+
+test('browser: optimix/laws, optimix/flatness and optimix/plot run in the page (a law holds, a sharpness by hand, a chart)', () => {
+  assert.ok(result?.ok, `the page failed: ${result?.error}`);
+  assert.equal(result.subpaths.lawOk, true, 'laws.deterministic(sgd) holds in Chromium');
+  // L = ‖w‖², w = (1, 2), SAM's one step ε = ρ·w/‖w‖: L(w + ε) − L(w) = 2ρ‖w‖ + ρ² = 0.2·√5 + 0.01.
+  assert.ok(Math.abs(result.subpaths.sharpness - (0.2 * Math.sqrt(5) + 0.01)) < 1e-5, `sharpness ${result.subpaths.sharpness}`);
+  assert.equal(result.subpaths.svg, true, 'lineChartSvg draws an SVG with its series');
 });

@@ -6,6 +6,9 @@ import { cleanGrad, deserialize, disposeTree, key, optimizer, ready, save, seria
 import { batches, loadMnist, makeDataset, shuffle } from 'optimix/data';
 import { workload } from './workload.js';
 import { inWorker, thrown } from './pageTools.js';
+import * as laws from 'optimix/laws';
+import { samSharpness } from 'optimix/flatness';
+import { lineChartSvg } from 'optimix/plot';
 
 // The two page APIs used below (the project type-checks without the DOM library).
 declare const localStorage: { setItem(key: string, value: string): void; getItem(key: string): string | null };
@@ -40,8 +43,15 @@ async function main(): Promise<unknown> {
     disposeTree(b);
     return s;
   });
+  // The other subpaths run in a page too: a law (fast-check inside), a flatness measure, a chart.
+  const law = laws.verify(laws.deterministic(sgd(0.1, { momentum: 0.9 })), { numRuns: 5, seed: 1 });
+  const w = { w: tf.tensor1d([1, 2]) };
+  const sharp = samSharpness((p) => tf.sum(tf.square(p['w'] as tf.Tensor)), w, {}, { rho: 0.1, steps: 0 });
+  disposeTree(w);
+  const svg = lineChartSvg({ title: 'loss', series: [{ name: 'SGD', xs: [0, 1, 2], ys: [1, 0.5, 0.25] }] });
+  const subpaths = { lawOk: law.ok, sharpness: sharp.sharpness, svg: svg.startsWith('<svg') && svg.includes('SGD') };
   const worker = await inWorker('/worker.js', 30_000);
-  return { worker, backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength, shapes, tensorsAtEnd: tf.memory().numTensors - before };
+  return { worker, backend, runs, leaked, roundTrip, errors, bytes: weights.byteLength, shapes, subpaths, tensorsAtEnd: tf.memory().numTensors - before };
 }
 
 main().then(
