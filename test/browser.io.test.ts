@@ -5,21 +5,18 @@
 // on, and must end where the uninterrupted run of the first load ended, bit for bit — as must a module Web Worker resuming
 // from IndexedDB, and this Node process resuming from the page's Blob.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { BrowserContext, Page } from 'playwright-core';
 import { launchChromium, type Chromium } from './helpers/chromium.js';
+import { bundleForPage, js, pageHtml, servePages } from './helpers/testPages.js';
 import * as tf from '@tensorflow/tfjs-core';
 import { disposeTree, fold, key, optimizer, ready, rwp, sgd, train, unpackCheckpoint, type Tree } from '../src/index.js';
 import { batches, encodeDataset, makeDataset, type Dataset } from '../src/data/index.js';
 import { mlp } from '../src/models/index.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 
 /** The served dataset: 32 images of 4×4×1, class 1 where the pixels sum above 0 (both classes occur). */
 function tiny(): Dataset {
@@ -53,7 +50,7 @@ interface IoResult {
   listAfterDelete?: Entry[];
 }
 
-let server: Server | undefined;
+let close: (() => Promise<void>) | undefined;
 let browser: BrowserContext | undefined;
 let chromium: Chromium | undefined;
 const consoleErrors: string[] = [];
@@ -62,7 +59,7 @@ let first: IoResult | undefined;
 let second: IoResult | undefined;
 after(async () => {
   await chromium?.close();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await close?.();
 });
 
 /** result(tab): what the page leaves in window.optimixIoResult (waits up to 60 s). */
@@ -72,25 +69,15 @@ async function result(tab: Page): Promise<IoResult> {
 }
 
 before(async () => {
-  const built = await build({ entryPoints: [join(root, 'test/browser/io.page.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' });
-  const page = built.outputFiles[0]!.text;
-  const worker = (await build({ entryPoints: [join(root, 'test/browser/io.worker.ts')], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' })).outputFiles[0]!.text;
+  const page = (await bundleForPage(join(root, 'test/browser/io.page.ts'))).code;
+  const worker = (await bundleForPage(join(root, 'test/browser/io.worker.ts'))).code;
   const datasetFile = encodeDataset(tiny());
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
-    if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/io.js"></script>');
-    else if (url === '/io.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
-    else if (url === '/io.worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
-    else if (url === '/data/tiny.bin') res.writeHead(200, { 'content-type': 'application/octet-stream' }).end(datasetFile);
-    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
-    else {
-      if (url !== '/data/missing.bin') notFound.push(url);
-      res.writeHead(404, 'Not Found').end();
-    }
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  // The page's own fetch of /data/missing.bin is meant to find nothing.
+  const served = await servePages(
+    { '/': ['text/html', pageHtml('/io.js')], '/io.js': js(page), '/io.worker.js': js(worker), '/data/tiny.bin': ['application/octet-stream', datasetFile] },
+    { onMissing: (u) => void (u !== '/data/missing.bin' && notFound.push(u)) },
+  );
+  close = served.close;
   chromium = await launchChromium();
   browser = chromium.browser;
   const tab = await browser.newPage();
@@ -99,7 +86,7 @@ before(async () => {
     if (m.type() === 'error' && !/status of 404/.test(m.text())) consoleErrors.push(m.text());
   });
   tab.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-  await tab.goto(`http://127.0.0.1:${port}/`);
+  await tab.goto(`${served.origin}/`);
   first = await result(tab);
   await tab.reload();
   second = await result(tab);

@@ -4,26 +4,18 @@
 // a few broken worker scripts, and run in Debian's Chromium: module Web Workers give the same numbers as the page's
 // sequential interpreter and as Node's, bit for bit; timeouts, bad scripts and close() fail with a WorkerError.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium, type Chromium } from './helpers/chromium.js';
+import { bundleForPage, js, pageHtml, servePages } from './helpers/testPages.js';
 import { parallel, ready } from 'optimix';
 import { parallelWorkload } from './browser/parallelWorkload.js';
 import type { Run } from './browser/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
-
-/** bundle(entry): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory. */
-async function bundle(entry: string): Promise<string> {
-  const r = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, tsconfig: join(root, 'tsconfig.browser.json'), logLevel: 'silent' });
-  return r.outputFiles[0]!.text;
-}
 
 interface Failure {
   readonly name: string;
@@ -52,7 +44,7 @@ interface ParallelResult {
   readonly tensorsAtEnd: number;
 }
 
-let server: Server | undefined;
+let close: (() => Promise<void>) | undefined;
 let browser: BrowserContext | undefined;
 let chromium: Chromium | undefined;
 let origin = '';
@@ -61,7 +53,7 @@ const consoleErrors: string[] = [];
 const served: string[] = [];
 after(async () => {
   await chromium?.close();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await close?.();
 });
 
 let inNode: Promise<{ sequential: Run[]; parallel: Run[] }> | undefined;
@@ -80,26 +72,19 @@ const nodeRuns = (): Promise<{ sequential: Run[]; parallel: Run[] }> =>
   })());
 
 before(async () => {
-  const page = await bundle(join(root, 'test/browser/parallelPage.ts'));
-  const worker = await bundle(join(root, 'src/interpret/browserWorker.ts'));
-  const kindsWorker = await bundle(join(root, 'test/browser/kindsWorker.ts'));
-  const hang = await bundle(join(root, 'test/fixtures/browserHang.ts'));
-  const js = { 'content-type': 'text/javascript' };
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    served.push(url);
-    const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
-    if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
-    else if (url === '/page.js') res.writeHead(200, js).end(page);
-    else if (url === '/interpret/browserWorker.js') res.writeHead(200, js).end(worker);
-    else if (url === '/kindsWorker.js') res.writeHead(200, js).end(kindsWorker);
-    else if (url === '/hang.js') res.writeHead(200, js).end(hang);
-    else if (url === '/silent.js') res.writeHead(200, js).end('// a worker that never answers\naddEventListener("message", () => {});');
-    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!))) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
-    else res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  origin = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+  const code = async (file: string): Promise<string> => (await bundleForPage(join(root, file))).code;
+  const pages = await servePages(
+    {
+      '/': ['text/html', pageHtml('/page.js')],
+      '/page.js': js(await code('test/browser/parallelPage.ts')),
+      '/interpret/browserWorker.js': js(await code('src/interpret/browserWorker.ts')),
+      '/kindsWorker.js': js(await code('test/browser/kindsWorker.ts')),
+      '/hang.js': js(await code('test/fixtures/browserHang.ts')),
+      '/silent.js': js('// a worker that never answers\naddEventListener("message", () => {});'),
+    },
+    { onRequest: (u) => served.push(u) },
+  );
+  ({ origin, close } = pages);
   chromium = await launchChromium();
   browser = chromium.browser;
   const tab = await browser.newPage();

@@ -6,26 +6,18 @@
 // interpreter on Web Workers: test/browser.parallel.test.ts). Also: the browser bundles of the entry points import no `node:` module
 // and use no `process`.
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 import type { BrowserContext } from 'playwright-core';
 import { launchChromium, type Chromium } from './helpers/chromium.js';
+import { bundleForPage, js, pageHtml, servePages } from './helpers/testPages.js';
 import { ready } from 'optimix';
 import { workload, type Run } from './browser/workload.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const WASM_DIR = join(root, 'node_modules/@tensorflow/tfjs-backend-wasm/dist');
 const ENTRIES = ['index', 'laws/index', 'data/index', 'models/index', 'flatness/index', 'plot/index', 'interpret/browserWorker'];
-
-/** bundle(entry, external): esbuild's browser bundle of one file (ESM, tsconfig.browser.json), in memory, with its metafile. */
-async function bundle(entry: string, external: string[] = []): Promise<{ code: string; metafile: Metafile }> {
-  const r = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', target: 'es2022', write: false, metafile: true, tsconfig: join(root, 'tsconfig.browser.json'), external, logLevel: 'silent' });
-  return { code: r.outputFiles[0]!.text, metafile: r.metafile };
-}
 
 /** Every import of a `node:` module (or a Node builtin by bare name) that a bundle's inputs make. */
 const nodeImports = (m: Metafile): string[] =>
@@ -33,7 +25,7 @@ const nodeImports = (m: Metafile): string[] =>
 
 test('browser: every entry point (main, laws, data, models, flatness, plot, and the parallel interpreter\'s worker) bundles for the browser with no node: import and no process', async () => {
   for (const e of ENTRIES) {
-    const { code, metafile } = await bundle(join(root, 'src', `${e}.ts`), ['@tensorflow/*']);
+    const { code, metafile } = await bundleForPage(join(root, 'src', `${e}.ts`), ['@tensorflow/*']);
     assert.deepEqual(nodeImports(metafile), [], `${e}: imports of Node modules`);
     assert.doesNotMatch(code, /(?:from|import\(|require\()\s*["']node:/, `${e}: the bundle's code names a node: module`);
     assert.doesNotMatch(code, /\bprocess\s*\.\s*[a-z]/i, `${e}: the bundle uses Node's process`);
@@ -42,12 +34,12 @@ test('browser: every entry point (main, laws, data, models, flatness, plot, and 
   }
 });
 
-let server: Server | undefined;
+let close: (() => Promise<void>) | undefined;
 let browser: BrowserContext | undefined;
 let chromium: Chromium | undefined;
 after(async () => {
   await chromium?.close();
-  await new Promise<void>((resolve) => (server === undefined ? resolve() : server.close(() => resolve())));
+  await close?.();
 });
 
 interface PageResult {
@@ -73,22 +65,10 @@ const notFound: string[] = [];
 const wasmServed: string[] = [];
 
 before(async () => {
-  const page = (await bundle(join(root, 'test/browser/page.ts'))).code;
-  const worker = (await bundle(join(root, 'test/browser/worker.ts'))).code;
-  server = createServer((req, res) => {
-    const url = req.url ?? '/';
-    const wasm = /^\/wasm\/([\w.-]+\.wasm)$/.exec(url);
-    if (url === '/') res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><script type="module" src="/page.js"></script>');
-    else if (url === '/page.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(page);
-    else if (url === '/worker.js') res.writeHead(200, { 'content-type': 'text/javascript' }).end(worker);
-    else if (wasm !== null && existsSync(join(WASM_DIR, wasm[1]!)) && wasmServed.push(wasm[1]!) > 0) res.writeHead(200, { 'content-type': 'application/wasm' }).end(readFileSync(join(WASM_DIR, wasm[1]!)));
-    else {
-      notFound.push(url);
-      res.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
+  const page = (await bundleForPage(join(root, 'test/browser/page.ts'))).code;
+  const worker = (await bundleForPage(join(root, 'test/browser/worker.ts'))).code;
+  const served = await servePages({ '/': ['text/html', pageHtml('/page.js')], '/page.js': js(page), '/worker.js': js(worker) }, { onWasm: (f) => wasmServed.push(f), onMissing: (u) => notFound.push(u) });
+  close = served.close;
   chromium = await launchChromium();
   browser = chromium.browser;
   const tab = await browser.newPage();
@@ -96,7 +76,7 @@ before(async () => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
   tab.on('pageerror', (e) => consoleErrors.push(`page error: ${e.message}`));
-  await tab.goto(`http://127.0.0.1:${port}/`);
+  await tab.goto(`${served.origin}/`);
   await tab.waitForFunction(() => 'optimixResult' in globalThis, undefined, { timeout: 45_000 });
   result = (await tab.evaluate(() => (globalThis as unknown as { optimixResult: unknown }).optimixResult)) as PageResult;
 });
